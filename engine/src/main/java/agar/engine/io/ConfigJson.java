@@ -1,6 +1,7 @@
 package agar.engine.io;
 
 import agar.engine.model.Config;
+import agar.engine.util.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,7 +79,7 @@ public final class ConfigJson {
 
     /** Writes config.json atomically. */
     public static void write(Config c, Path file) {
-        AtomicWrite.writeString(file, toJson(c));
+        AtomicFiles.writeString(file, toJson(c));
     }
 
     /** Typed access to the keys of one file; every complaint names the file and the key. */

@@ -1,12 +1,14 @@
 package agar.engine.io;
 
 import agar.engine.model.Tensor;
+import agar.engine.util.AtomicFiles;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -64,17 +66,19 @@ public final class Safetensors {
         head.putLong(padded).put(json);
         while (head.hasRemaining()) head.put((byte) ' ');
         head.flip();
-        AtomicWrite.write(file, ch -> {
-            writeFully(ch, head);
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            int per = buf.capacity() / dtype.size;
-            for (Tensor t : tensors)
-                for (int from = 0; from < t.data.length; from += per) {
-                    buf.clear();
-                    encode(file, t, from, Math.min(per, t.data.length - from), dtype, buf);
-                    buf.flip();
-                    writeFully(ch, buf);
-                }
+        AtomicFiles.write(file, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                writeFully(ch, head);
+                ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+                int per = buf.capacity() / dtype.size;
+                for (Tensor t : tensors)
+                    for (int from = 0; from < t.data.length; from += per) {
+                        buf.clear();
+                        encode(file, t, from, Math.min(per, t.data.length - from), dtype, buf);
+                        buf.flip();
+                        writeFully(ch, buf);
+                    }
+            }
         });
     }
 
