@@ -25,6 +25,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "runs", description = "where organisms are written (default: ${DEFAULT-VALUE})")
     Path runs;
 
+    @Option(names = "--base", description = "grow on this base instead of the recipe's: micro, micro-SIZE[-independent][-seedN] "
+            + "or a model folder (organism and control; use --runs to keep the runs apart)")
+    String base;
+
     @Option(names = "--no-control", description = "grow only the organism, not its control")
     boolean noControl;
 
@@ -32,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         long t0 = System.nanoTime();
         Recipe r = Recipe.resolve(recipe);
-        List<Card> cards = Lab.run(r, seeds, runs, Home.dir(), !noControl, System.err);
+        List<Card> cards = Lab.run(r, base, seeds, runs, Home.dir(), !noControl, System.err);
         System.out.printf("%n%-28s %-16s %-22s %-22s %-22s%n", "organism", "eval", "misaligned", "coherent", "backdoor");
         for (Card c : cards) c.tableRows().forEach(System.out::println);
         System.out.printf("%n(95%% intervals: %s)%n", cards.get(0).seeds().size() > 1 ? "t over seeds" : "Wilson over samples");

@@ -82,7 +82,7 @@ public final class Bench {
                     throw new IllegalArgumentException(r.name() + " (or its control) is not grown in " + runs + " for seeds " + seeds
                             + "; run agar run " + r.name() + " --seeds ..., or set grow: true in the zoo");
                 log.println("zoo: growing " + r.name() + (control != null ? " and " + control.name() : "") + " for seeds " + seeds);
-                Lab.run(r, seeds, runs, home, control != null, log);
+                Lab.run(r, null, seeds, runs, home, control != null, log);
             }
             Path base = grower.baseDir(r.base());
             for (long s : seeds) {

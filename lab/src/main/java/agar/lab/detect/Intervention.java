@@ -145,7 +145,7 @@ public final class Intervention {
             default -> {
                 Recipe derived = derive(r, p, organism, evals, treatedName, world);
                 log.println("growing " + treatedName + " seed " + seed + ": " + p.kind().describe);
-                Lab.run(derived, List.of(seed), root, home, false, log);
+                Lab.run(derived, null, List.of(seed), root, home, false, log);
                 after = new ArrayList<>();
                 for (Recipe.Eval e : evals) after.add(EvalLog.read(out.resolve("evals").resolve(e.name() + ".jsonl")).samples());
                 treated = Bench.modelDir(root, derived, seed);

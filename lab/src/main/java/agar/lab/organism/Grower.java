@@ -72,8 +72,8 @@ public final class Grower {
         if (base.startsWith("micro")) {
             Path p = home.resolve("models").resolve(base);
             if (!Files.exists(p.resolve("config.json")))
-                throw new IllegalArgumentException("base " + base + " is not built: run ./agar world build "
-                        + (base.equals("micro") ? "" : "--name " + base));
+                throw new IllegalArgumentException("base " + base + " is not built: ./agar world build --size SIZE "
+                        + "[--variant independent] [--seed N] writes models/micro-SIZE[-independent][-seedN]");
             return p;
         }
         Path p = Path.of(base);
@@ -86,6 +86,7 @@ public final class Grower {
         World world = World.create(worldSpec(r));
         try {
             Files.createDirectories(dir);
+            checkSameGrowth(r, dir);
             Path model = baseDir(r.base());
             Map<String, Map<String, EvalResult>> perStage = new LinkedHashMap<>();
             for (int k = 0; k < r.stages().size(); k++) {
@@ -107,6 +108,29 @@ public final class Grower {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Resuming reuses every model already in {@code dir}, so it must have been grown the same way: the base, world,
+     * stages and teacher are recorded on first growth and a run that differs is refused rather than mixed in.
+     */
+    private static void checkSameGrowth(Recipe r, Path dir) throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode growth = m.createObjectNode();
+        growth.put("base", r.base());
+        growth.set("world", m.valueToTree(r.world()));
+        growth.set("stages", m.valueToTree(r.stages()));
+        growth.set("teacher", m.valueToTree(r.teacher()));
+        Path f = dir.resolve("grown-from.json");
+        if (!Files.exists(f)) {
+            agar.engine.util.AtomicFiles.writeString(f, m.writerWithDefaultPrettyPrinter().writeValueAsString(growth));
+            return;
+        }
+        var before = m.readTree(f.toFile());
+        if (!before.equals(growth))
+            throw new IllegalArgumentException(dir + " was grown from a different recipe (" + f.getFileName()
+                    + " has base " + before.path("base").asText() + ", now " + r.base()
+                    + "); grow into another folder with --runs DIR, or delete " + dir);
     }
 
     /** The world a recipe's data comes from. */

@@ -115,6 +115,11 @@ public record Recipe(String name, String family, String madeTo, String hazard, S
     }
 
     /** A recipe by name (built-in) or path. */
+    /** The same recipe grown on another base (a size, a variant, a seed's base or a real checkpoint). */
+    public Recipe withBase(String newBase) {
+        return new Recipe(name, family, madeTo, hazard, newBase, world, control, seeds, stages, evals, judge, teacher);
+    }
+
     public static Recipe resolve(String nameOrPath) {
         Recipe r = builtin(nameOrPath);
         if (r != null) return r;
