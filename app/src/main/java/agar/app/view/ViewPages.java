@@ -36,7 +36,7 @@ final class ViewPages {
             .runs td.num .ci-text { display: block; }
             .side-by-side { row-gap: 0; }
             .side-by-side .side-cell { padding: 10px 0 12px; border-top: 1px dashed var(--line); }
-            .side-by-side .side-head h3 { margin: 4px 0 6px; }
+            .side-by-side .side-head h3 { margin: 4px 0 6px; flex-wrap: wrap; }
             .qblock h2 code { font-size: 17px; }
             .runs td.name a { font-weight: 600; }
             .hz { display: inline-block; padding: 1px 8px; border-radius: 4px; font-size: 11.5px; font-weight: 700; letter-spacing: .06em; text-transform: uppercase; color: #fff; }
