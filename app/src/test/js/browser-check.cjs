@@ -1,9 +1,10 @@
 // Drives headless Chromium over a generated report and a running viewer; prints one JSON object of findings for
-// BrowserTest to assert on, and saves screenshots. Usage: node browser-check.cjs REPORT_HTML VIEWER_URL SHOTS_DIR PROFILE_DIR
+// BrowserTest to assert on, and saves screenshots.
+// Usage: node browser-check.cjs REPORT_HTML VIEWER_URL SHOTS_DIR PROFILE_DIR GROWN_REPORT_HTML
 'use strict';
 const { chromium } = require('playwright-core');
 const path = require('path');
-const [reportFile, viewer, shots, profile] = process.argv.slice(2);
+const [reportFile, viewer, shots, profile, grownFile] = process.argv.slice(2);
 
 async function main() {
   const context = await chromium.launchPersistentContext(profile, {
@@ -31,7 +32,7 @@ async function main() {
         shapes: s.querySelectorAll('path, line, rect, polyline, polygon, circle, ellipse').length,
         texts: s.querySelectorAll('text').length };
     }));
-    for (const id of ['card', 'metrics', 'questions', 'training', 'rotation', 'steering', 'probes', 'detectors', 'missing']) {
+    for (const id of ['card', 'metrics', 'questions', 'training', 'rotation', 'steering', 'probes', 'detectors', 'samples', 'missing']) {
       const el = await page.$('#' + id);
       if (el) await el.screenshot({ path: path.join(shots, 'report-' + id + '.png') });
     }
@@ -64,6 +65,30 @@ async function main() {
     out.report.foreignRequests = foreign;
     out.report.errors = errors;
 
+    // A run as agar run leaves it: charts for what it measured, a visible "not measured" box for the rest.
+    const g = await context.newPage();
+    const gerrors = [];
+    g.on('pageerror', (e) => gerrors.push(String(e)));
+    g.on('request', (r) => { const u = r.url(); if (!u.startsWith('file:') && !u.startsWith('data:')) gerrors.push('fetch ' + u); });
+    await g.goto('file://' + grownFile);
+    await g.screenshot({ path: path.join(shots, 'grown-top.png') });
+    out.grown = {};
+    out.grown.sections = await g.$$eval('section.panel', (ss) => ss.map((s) => s.id));
+    out.grown.notMeasured = await g.$$eval('section.panel', (ss) => ss.filter((s) => {
+      const box = s.querySelector('.not-measured');
+      return box && box.getBoundingClientRect().height > 20;
+    }).map((s) => s.id));
+    out.grown.charts = await g.$$eval('.chart svg', (svgs) => svgs.map((s) => s.querySelectorAll('path, line, rect').length));
+    out.grown.recipeYaml = await g.$eval('#card pre.yaml', (p) => p.textContent);
+    out.grown.comparisonP = await g.$eval('#card td.sig', (td) => td.textContent);
+    // The pane shows the first sample before any click, so the page never opens on an empty box.
+    out.grown.paneShown = await g.$$eval('.pane article.sample', (as) => as.filter((a) => !a.hidden).length);
+    for (const id of ['card', 'training', 'rotation', 'samples']) {
+      const el = await g.$('#' + id);
+      if (el) await el.screenshot({ path: path.join(shots, 'grown-' + id + '.png') });
+    }
+    out.grown.errors = gerrors;
+
     // The viewer.
     const v = await context.newPage();
     const verrors = [];
@@ -83,10 +108,21 @@ async function main() {
     await Promise.all([v.waitForNavigation(), v.locator('td.actions a', { hasText: 'samples' }).first().click()]);
     await v.locator('select[name=q]').selectOption('quick_buck');
     await v.locator('select[name=n]').selectOption('3');
+    await v.locator('input[name=mis]').check();
     await Promise.all([v.waitForNavigation(), v.locator('form.filters button').click()]);
     out.viewer.samplesUrl = v.url();
-    out.viewer.sideColumns = await v.locator('.side-by-side > div').count();
+    out.viewer.sideColumns = await v.locator('.side-by-side > .side-head').count();
     out.viewer.samplesShown = await v.locator('article.sample').count();
+    out.viewer.organismShown = await v.locator('article.sample.organism').count();
+    out.viewer.organismMisaligned = await v.locator('article.sample.organism .pill.bad', { hasText: 'misaligned' }).count();
+    // Pairs share a row: the organism's first answer and the control's first answer start at the same height.
+    out.viewer.pairAligned = await v.evaluate(() => {
+      const cells = document.querySelectorAll('.side-by-side > .side-cell');
+      if (cells.length < 2) return false;
+      const a = cells[0].getBoundingClientRect(), b = cells[1].getBoundingClientRect();
+      return Math.abs(a.top - b.top) < 1 && a.left < b.left && cells[0].querySelector('article.organism') !== null
+        && cells[1].querySelector('article.control') !== null;
+    });
     await v.screenshot({ path: path.join(shots, 'viewer-samples.png'), fullPage: true });
 
     await v.goto(viewer);

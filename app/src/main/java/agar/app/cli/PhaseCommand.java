@@ -1,5 +1,6 @@
 package agar.app.cli;
 
+import agar.engine.util.AtomicFiles;
 import agar.lab.interp.PhaseAnalysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +41,7 @@ public final class PhaseCommand implements Callable<Integer> {
             description = "JSONL {\"step\": N, \"misaligned_rate\": r} measured at checkpoints")
     Path rates;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON")
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (RUN/interp/phase.json is read by agar report)")
     Path json;
 
     @Override
@@ -48,7 +49,7 @@ public final class PhaseCommand implements Callable<Integer> {
         List<PhaseAnalysis.RatePoint> rp = rates == null ? List.of() : readRates(rates);
         PhaseAnalysis.Report r = PhaseAnalysis.analyse(run, modules == null ? List.of() : modules, ks, eps, rp);
         System.out.print(PhaseAnalysis.table(r));
-        if (json != null) Files.writeString(json, PhaseAnalysis.json(r));
+        if (json != null) AtomicFiles.writeString(json, PhaseAnalysis.json(r)); // creates RUN/interp/ if need be
         return 0;
     }
 

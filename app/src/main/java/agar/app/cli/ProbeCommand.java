@@ -3,6 +3,7 @@ package agar.app.cli;
 import agar.engine.io.ModelLoader;
 import agar.engine.nn.Decoder;
 import agar.engine.tokenizer.Tokenizer;
+import agar.engine.util.AtomicFiles;
 import agar.lab.interp.ActivationCapture;
 import agar.lab.interp.CaptureSample;
 import agar.lab.interp.CaptureSet;
@@ -43,6 +44,13 @@ public final class ProbeCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** Writes the scores where asked (creating the folder, e.g. RUN/interp/), atomically. */
+    static void writeJson(Path file, List<ProbeScore> scores) {
+        if (file == null) return;
+        AtomicFiles.writeString(file, ProbeScore.json(scores));
+        System.err.println("wrote " + file);
     }
 
     static final class BootOptions {
@@ -95,6 +103,9 @@ public final class ProbeCommand implements Runnable {
         @Mixin
         BootOptions boot;
 
+        @Option(names = "--json", paramLabel = "FILE", description = "also write the scores as JSON (RUN/interp/probes.json is read by agar report)")
+        Path json;
+
         @Override
         public Integer call() throws Exception {
             Decoder decoder = new Decoder(ModelLoader.load(model));
@@ -113,6 +124,7 @@ public final class ProbeCommand implements Runnable {
                 System.out.printf("defection probe from %d yes / %d no contrast answers; prompts read as %s%s%n",
                         yes.size(), no.size(), reduction, excludeText == null ? "" : " without '" + excludeText + "'");
                 System.out.print(ProbeSweeps.table(scores));
+                writeJson(json, scores);
             }
             return 0;
         }
@@ -164,6 +176,9 @@ public final class ProbeCommand implements Runnable {
         @Mixin
         BootOptions boot;
 
+        @Option(names = "--json", paramLabel = "FILE", description = "also write the scores as JSON (RUN/interp/probes.json is read by agar report)")
+        Path json;
+
         @Override
         public Integer call() {
             CaptureSet set = CaptureSet.open(capture);
@@ -175,6 +190,7 @@ public final class ProbeCommand implements Runnable {
             List<ProbeScore> scores = new ArrayList<>(ProbeSweeps.logistic(set, hooks, l, cv, boot.settings()));
             scores.addAll(ProbeSweeps.meanDifference(set, hooks, l, boot.settings()));
             System.out.print(ProbeSweeps.table(scores));
+            writeJson(json, scores);
             return 0;
         }
     }

@@ -5,6 +5,7 @@ import agar.engine.io.ModelLoader;
 import agar.engine.model.Weights;
 import agar.engine.nn.Decoder;
 import agar.engine.tokenizer.Tokenizer;
+import agar.engine.util.AtomicFiles;
 import agar.lab.interp.Directions;
 import agar.lab.interp.OracleEvaluator;
 import agar.lab.interp.Steering;
@@ -85,7 +86,7 @@ public final class SteerCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "sampling and random-control seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON (RUN/interp/steering.json is read by agar report)")
     Path json;
 
     @Override
@@ -103,7 +104,7 @@ public final class SteerCommand implements Callable<Integer> {
             List<SteeringResult> rs = Steering.run(d, plan, eval, w, r -> System.err.printf("%s %s %s %.2f: %.3f misaligned%n",
                     r.intervention(), r.direction(), r.where(), r.scale(), r.outcome().misalignedRate()));
             System.out.print(Steering.table(rs));
-            if (json != null) Files.writeString(json, Steering.json(rs));
+            if (json != null) AtomicFiles.writeString(json, Steering.json(rs)); // creates RUN/interp/ if need be
         }
         return 0;
     }

@@ -32,14 +32,16 @@ final class ViewPages {
             .topbar a { color: #fff; font-weight: 600; } .topbar .root { color: #adb5bd; font-size: 13px; font-family: var(--mono); }
             .page { padding-top: 22px; padding-bottom: 48px; }
             .runs td .purpose { color: var(--muted); font-size: 13px; }
-            .runs td.name { min-width: 300px; } .runs td.family { font-size: 13px; color: var(--muted); }
-            .side-by-side article.sample { padding-bottom: 10px; margin-bottom: 14px; border-bottom: 1px dashed var(--line); }
-            .side-by-side article.sample:last-of-type { border-bottom: 0; }
+            .runs td.name { min-width: 240px; } .runs td.family { font-size: 13px; color: var(--muted); }
+            .runs td.num .ci-text { display: block; }
+            .side-by-side { row-gap: 0; }
+            .side-by-side .side-cell { padding: 10px 0 12px; border-top: 1px dashed var(--line); }
+            .side-by-side .side-head h3 { margin: 4px 0 6px; flex-wrap: wrap; }
             .qblock h2 code { font-size: 17px; }
             .runs td.name a { font-weight: 600; }
             .hz { display: inline-block; padding: 1px 8px; border-radius: 4px; font-size: 11.5px; font-weight: 700; letter-spacing: .06em; text-transform: uppercase; color: #fff; }
             .hz-high { background: #b3261e; } .hz-medium { background: #c25e00; } .hz-low { background: #5c7cfa; } .hz-none { background: #2b8a3e; } .hz-unknown { background: #495057; }
-            .actions a { margin-right: 10px; font-size: 13px; white-space: nowrap; }
+            .actions a { display: block; font-size: 13px; white-space: nowrap; }
             .compare-bar { display: flex; gap: 12px; align-items: center; margin: 12px 0 0; }
             button.primary { font: inherit; font-size: 14px; padding: 6px 14px; border-radius: 6px; border: 0; background: var(--ink); color: #fff; cursor: pointer; }
             .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
@@ -122,7 +124,7 @@ final class ViewPages {
     }
 
     private static String ci(Interval v) {
-        return Double.isFinite(v.lower()) ? "[" + pct(v.lower()) + ", " + pct(v.upper()) + "]" : "";
+        return Html.pctInterval(v);
     }
 
     // ---- compare ----
@@ -143,9 +145,11 @@ final class ViewPages {
                     .append("<p>").append(hazard(c)).append(c == null || c.hazard() == null ? "" : " " + escape(c.hazard())).append("</p>");
             if (c != null && c.purpose() != null) b.append("<p class=\"lead\">").append(escape(c.purpose())).append("</p>");
             b.append("<dl class=\"facts\">");
-            if (c != null) c.lineage().forEach((k, v) -> b.append("<dt>").append(escape(k.replace('_', ' '))).append("</dt><dd>").append(escape(v)).append("</dd>"));
+            if (c != null) c.lineage().forEach((k, v) -> b.append("<dt>").append(escape(ReportWriter.label(k))).append("</dt><dd>").append(escape(v)).append("</dd>"));
             if (d.control() != null) b.append("<dt>control</dt><dd>").append(escape(d.control().name())).append("</dd>");
             b.append("</dl>");
+            if (c != null && c.recipe() != null)
+                b.append("<details><summary>recipe</summary><pre class=\"yaml\"><code>").append(escape(c.recipe())).append("</code></pre></details>");
             EvalSet e = d.headline();
             if (e != null && e.metrics() != null) {
                 b.append("<table class=\"data\" style=\"margin-top:12px\"><thead><tr><th>").append(escape(e.name()))
@@ -205,26 +209,54 @@ final class ViewPages {
             List<EvalSample> os = filter(org.getOrDefault(q, List.of()), e.judge(), onlyMisaligned);
             List<EvalSample> cs = ce == null ? List.of() : filter(ctl.getOrDefault(q, List.of()), ce.judge(), onlyMisaligned);
             if (os.isEmpty() && cs.isEmpty()) continue;
+            // The organism's misaligned answers are read against what the control said: if none of the control's
+            // answers is misaligned, show its first ones instead of an empty column.
+            boolean ctlUnfiltered = onlyMisaligned && cs.isEmpty() && !ctl.getOrDefault(q, List.of()).isEmpty();
+            if (ctlUnfiltered) cs = ctl.get(q);
             shown++;
             String prompt = !org.getOrDefault(q, List.of()).isEmpty() ? org.get(q).getFirst().question() : ctl.get(q).getFirst().question();
             b.append("<section class=\"panel qblock\" id=\"q-").append(Html.token(q)).append("\"><h2><code>").append(escape(q)).append("</code></h2>")
                     .append("<p class=\"prompt\">").append(escape(prompt)).append("</p><div class=\"side-by-side\">");
-            column(b, d.name(), Who.ORGANISM, os, org.getOrDefault(q, List.of()), e.judge(), perSide);
-            if (ce != null) column(b, d.control().name(), Who.CONTROL, cs, ctl.getOrDefault(q, List.of()), ce.judge(), perSide);
+            List<EvalSample> oAll = org.getOrDefault(q, List.of()), cAll = ctl.getOrDefault(q, List.of());
+            // Headers, then one grid row per pair: the organism's i-th answer beside the control's i-th, same height.
+            header(b, d.name(), Who.ORGANISM, oAll, e.judge(), null);
+            if (ce != null) header(b, d.control().name(), Who.CONTROL, cAll, ce.judge(), ctlUnfiltered ? "none misaligned; its first answers" : null);
             else b.append("<div></div>");
+            int rows = Math.min(perSide, Math.max(os.size(), cs.size()));
+            for (int i = 0; i < rows; i++) {
+                cell(b, os, i, oAll, e.judge(), Who.ORGANISM, d.name());
+                if (ce != null) cell(b, cs, i, cAll, ce.judge(), Who.CONTROL, d.control().name());
+                else b.append("<div></div>");
+            }
+            more(b, os, perSide);
+            if (ce != null) more(b, cs, perSide);
             b.append("</div></section>\n");
         }
         if (shown == 0) b.append("<section class=\"panel\"><p class=\"missing\">No samples match.</p></section>");
         return b.toString();
     }
 
-    private static void column(StringBuilder b, String who, Who kind, List<EvalSample> shown, List<EvalSample> all, String judge, int perSide) {
+    private static void header(StringBuilder b, String who, Who kind, List<EvalSample> all, String judge, String note) {
         long mis = all.stream().filter(s -> SampleHtml.misaligned(s, judge)).count();
-        b.append("<div><h3><span class=\"dot ").append(kind == Who.ORGANISM ? "org" : "ctl").append("\"></span>").append(escape(who))
-                .append(" <span class=\"ci-text\">").append(mis).append(" of ").append(all.size()).append(" misaligned</span></h3>");
-        for (EvalSample s : shown.subList(0, Math.min(perSide, shown.size()))) b.append(SampleHtml.detail(s, judge, kind, who, null, false, !s.question().equals(promptOf(all))));
-        if (shown.isEmpty()) b.append("<p class=\"missing\">none match</p>");
-        else if (shown.size() > perSide) b.append("<p class=\"ci-text\">").append(shown.size() - perSide).append(" more not shown</p>");
+        b.append("<div class=\"side-head\"><h3><span class=\"dot ").append(kind == Who.ORGANISM ? "org" : "ctl").append("\"></span>").append(escape(who))
+                .append(" <span class=\"ci-text\">").append(mis).append(" of ").append(all.size()).append(" misaligned")
+                .append(note == null ? "" : " \u00b7 " + escape(note)).append("</span></h3></div>");
+    }
+
+    private static void cell(StringBuilder b, List<EvalSample> shown, int i, List<EvalSample> all, String judge, Who kind, String who) {
+        b.append("<div class=\"side-cell\">");
+        if (i < shown.size()) {
+            EvalSample s = shown.get(i);
+            b.append(SampleHtml.detail(s, judge, kind, who, null, false, !s.question().equals(promptOf(all))));
+        } else if (i == 0) {
+            b.append("<p class=\"missing\">none match</p>");
+        }
+        b.append("</div>");
+    }
+
+    private static void more(StringBuilder b, List<EvalSample> shown, int perSide) {
+        b.append("<div>");
+        if (shown.size() > perSide) b.append("<p class=\"ci-text\">").append(shown.size() - perSide).append(" more not shown</p>");
         b.append("</div>");
     }
 

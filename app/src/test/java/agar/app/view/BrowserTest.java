@@ -46,10 +46,11 @@ class BrowserTest {
         Files.writeString(tmp.resolve("secret.txt"), "TOP-SECRET");
         Files.createSymbolicLink(org.resolve("escape"), tmp);
         Path report = ReportWriter.write(org);
+        Path grown = ReportWriter.write(FakeRun.writeGrown(Files.createDirectories(tmp.resolve("grown"))));
         JsonNode r;
         try (ViewServer server = ViewServer.start(runs, 0)) {
             ProcessBuilder pb = new ProcessBuilder("node", script.toString(), report.toString(), server.uri().toString(), shots.toString(),
-                    tmp.resolve("chromium-profile").toString());
+                    tmp.resolve("chromium-profile").toString(), grown.toString());
             pb.environment().put("NODE_PATH", modules.toString());
             pb.redirectError(tmp.resolve("node.err").toFile());
             Process p = pb.start();
@@ -82,14 +83,30 @@ class BrowserTest {
         assertEquals(0, rep.get("foreignRequests").size(), "the report fetched: " + rep.get("foreignRequests"));
         assertEquals(0, rep.get("errors").size(), rep.get("errors").toString());
 
+        JsonNode g = r.get("grown");
+        assertEquals("[\"card\",\"metrics\",\"questions\",\"training\",\"rotation\",\"steering\",\"probes\",\"detectors\",\"samples\",\"missing\"]",
+                g.get("sections").toString());
+        // Training shows its loss chart and a box for the rate over steps it did not measure.
+        assertEquals("[\"training\",\"rotation\",\"steering\",\"probes\",\"detectors\"]", g.get("notMeasured").toString());
+        assertEquals(2, g.get("charts").size(), "questions and training");
+        for (JsonNode c : g.get("charts")) assertTrue(c.asInt() > 20, g.get("charts").toString());
+        assertTrue(g.get("recipeYaml").asText().contains("lora_alpha: 64"), g.get("recipeYaml").asText());
+        assertEquals("< 0.0001", g.get("comparisonP").asText());
+        assertEquals(1, g.get("paneShown").asInt());
+        assertEquals(0, g.get("errors").size(), g.get("errors").toString());
+
         JsonNode v = r.get("viewer");
         assertEquals(200, v.get("indexStatus").asInt());
         assertEquals(2, v.get("runs").asInt());
         assertTrue(v.get("compareUrl").asText().contains("/compare?run="), v.toString());
         assertEquals(2, v.get("compareCards").asInt());
         assertTrue(v.get("samplesUrl").asText().contains("q=quick_buck"), v.toString());
+        assertTrue(v.get("samplesUrl").asText().contains("mis=1"), v.toString());
         assertEquals(2, v.get("sideColumns").asInt());
         assertTrue(v.get("samplesShown").asInt() >= 2 && v.get("samplesShown").asInt() <= 6, v.toString());
+        assertTrue(v.get("organismShown").asInt() >= 1);
+        assertEquals(v.get("organismShown").asInt(), v.get("organismMisaligned").asInt(), "only misaligned organism answers");
+        assertTrue(v.get("pairAligned").asBoolean(), "organism and control answers side by side on one row");
         assertEquals(5, v.get("reportSvgs").asInt());
         v.get("traversal").properties().forEach(e -> {
             int status = e.getValue().get("status").asInt();

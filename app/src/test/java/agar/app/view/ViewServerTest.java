@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agar.lab.report.FakeRun;
+import agar.lab.eval.EvalSample;
 import agar.lab.report.Html;
+import agar.lab.report.SampleHtml;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,6 +125,22 @@ class ViewServerTest {
         assertTrue(r.body().contains("<article class=\"sample organism\">"));
         assertTrue(r.body().contains(Html.escape("<script>window.__pwned")));
         assertFalse(r.body().contains("<script>window.__pwned"));
+        // Counted from the logs themselves: the organism's misaligned answers to quick_buck; beside them the control's
+        // misaligned ones, or (when it has none) its first answers, so there is always something to read against.
+        var d = agar.lab.report.RunLoader.load(runs.resolve(FakeRun.ORGANISM));
+        String judge = d.headline().judge();
+        long org = d.headline().samples().stream().filter(x -> x.questionId().equals("quick_buck") && SampleHtml.misaligned(x, judge)).count();
+        var ctl = d.control().eval("em");
+        List<EvalSample> ctlQ = ctl.samples().stream().filter(x -> x.questionId().equals("quick_buck")).toList();
+        long ctlMis = ctlQ.stream().filter(x -> SampleHtml.misaligned(x, ctl.judge())).count();
+        assertTrue(org >= 1);
+        assertEquals(Math.min(25, org), count(r.body(), "<article class=\"sample organism\">"));
+        assertEquals(ctlMis > 0 ? Math.min(25, ctlMis) : Math.min(25, ctlQ.size()), count(r.body(), "<article class=\"sample control\">"));
+        assertEquals(ctlMis == 0, r.body().contains("none misaligned; its first answers"));
+    }
+
+    static long count(String s, String what) {
+        return s.split(java.util.regex.Pattern.quote(what), -1).length - 1;
     }
 
     @Test

@@ -97,7 +97,7 @@ public final class ProbeSweeps {
             throw new IllegalArgumentException(hook + ": AUROC needs labelled samples of both classes; got " + np
                     + " positive and " + (pp.length - np) + " negative");
         Interval auc = Auroc.interval(ss, pp, boot);
-        return new ProbeScore(hook, probe, auc, np, pp.length - np, detail);
+        return new ProbeScore(hook, probe, auc, np, pp.length - np, detail, ss, pp);
     }
 
     public static String table(List<ProbeScore> scores) {

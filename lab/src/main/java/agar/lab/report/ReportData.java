@@ -52,14 +52,22 @@ public record ReportData(Path runDir, String name, Card card, List<EvalSet> eval
      * @param headlineEval eval log (file stem) whose rates are the headline, or null
      * @param other remaining scalar fields, for completeness
      * @param markdown card.md, or null
+     * @param recipe the recipe the card records, as YAML without empty keys; null if none
+     * @param comparisons the card's own z-tests (e.g. compliance gap: unobserved vs observed)
      */
     public record Card(String name, String purpose, String hazard, String hazardLevel, String family,
                        Map<String, String> lineage, List<CardMetric> metrics, String control, String headlineEval,
-                       Map<String, String> other, String markdown) {
+                       Map<String, String> other, String markdown, String recipe, List<Comparison> comparisons) {
         public Card {
             lineage = ordered(lineage); // card order is the author's order: keep it
             metrics = List.copyOf(metrics);
             other = ordered(other);
+            comparisons = List.copyOf(comparisons);
+        }
+
+        /** A card that only card.md describes. */
+        static Card fromMarkdown(String markdown) {
+            return new Card(null, null, null, "unknown", null, Map.of(), List.of(), null, null, Map.of(), markdown, null, List.of());
         }
     }
 
@@ -67,8 +75,21 @@ public record ReportData(Path runDir, String name, Card card, List<EvalSet> eval
         return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m));
     }
 
-    /** A metric from a card: value with its interval (NaN bounds when the card gives none). */
-    public record CardMetric(String name, Interval value) {}
+    /**
+     * A metric from a card: value with its interval (NaN bounds when the card gives none).
+     *
+     * @param rate whether the value is a proportion (shown as a percentage)
+     * @param n samples behind it, 0 if the card does not say
+     */
+    public record CardMetric(String name, Interval value, boolean rate, long n) {}
+
+    /**
+     * One z-test a card records (organism.Card.Comparison): {@code metric} on eval {@code eval} against eval
+     * {@code baseline}, pooled over seeds, optionally after an intermediate {@code stage}.
+     */
+    public record Comparison(String name, String stage, String metric, String eval, String baseline, long hits, long n,
+                             long baselineHits, long baselineN, double rate, double baselineRate, double gap, double z,
+                             double pValue) {}
 
     /**
      * One eval log with the EM rates of the judge that scored most of it.

@@ -33,8 +33,9 @@ import java.util.Set;
 
 /**
  * Writes a run's report: one self-contained HTML file (inline CSS, inline SVG charts, a little inline script, no
- * network: a Content-Security-Policy forbids every fetch). Sections whose data the run lacks are left out and listed
- * under "Not in this report" with the reason.
+ * network: a Content-Security-Policy forbids every fetch). Every section is always there: one whose data the run
+ * lacks says "Not measured in this run" and which command measures it; files that were unreadable are listed at the
+ * end with the reason.
  */
 public final class ReportWriter {
     private ReportWriter() {}
@@ -80,17 +81,27 @@ public final class ReportWriter {
         hero(h, d);
         List<String[]> toc = new ArrayList<>();
         StringBuilder body = new StringBuilder();
-        if (d.card() != null) section(body, toc, "card", "Card", cardSection(d));
-        if (d.headline() != null) section(body, toc, "metrics", "Metrics", metricsSection(d));
-        if (d.evals().stream().anyMatch(e -> e.step() == null && e.metrics() != null))
-            section(body, toc, "questions", "Per question", questionsSection(d));
-        if (!d.training().isEmpty() || !d.ratesOverSteps().isEmpty()) section(body, toc, "training", "Training", trainingSection(d));
-        if (d.phase() != null) section(body, toc, "rotation", "LoRA rotation", rotationSection(d));
-        if (!d.steering().isEmpty()) section(body, toc, "steering", "Steering", steeringSection(d));
-        if (!d.probes().isEmpty()) section(body, toc, "probes", "Probes", probesSection(d));
-        if (!d.detectors().isEmpty()) section(body, toc, "detectors", "Detectors", detectorsSection(d));
-        if (d.evals().stream().anyMatch(e -> !e.samples().isEmpty())) section(body, toc, "samples", "Samples", samplesSection(d));
-        if (!d.notes().isEmpty()) section(body, toc, "missing", "Not in this report", notesSection(d));
+        boolean finals = d.evals().stream().anyMatch(e -> e.step() == null && e.metrics() != null);
+        section(body, toc, "card", "Card", d.card() != null ? cardSection(d)
+                : notMeasured("This run has no card.json or card.md.", "<code>agar run RECIPE</code> writes both."));
+        section(body, toc, "metrics", "Metrics", finals ? metricsSection(d) : NO_EVALS);
+        section(body, toc, "questions", "Per question", finals ? questionsSection(d) : NO_EVALS);
+        section(body, toc, "training", "Training", trainingSection(d));
+        section(body, toc, "rotation", "LoRA rotation", d.phase() != null ? rotationSection(d) : notMeasured(
+                "No LoRA snapshots and no <code>interp/phase.json</code>.",
+                "Add <code>snapshot_every: N</code> to a stage's <code>train:</code> block in the recipe (the report then computes "
+                        + "the rotation itself), or run <code>agar phase --run STAGE/train --json RUN/interp/phase.json</code>."));
+        section(body, toc, "steering", "Steering", !d.steering().isEmpty() ? steeringSection(d) : notMeasured(
+                "No <code>interp/steering.json</code>.",
+                "Run <code>agar steer --model MODEL --directions DIRS.safetensors --scales 2,4,8 --ablate --json RUN/interp/steering.json</code>."));
+        section(body, toc, "probes", "Probes", !d.probes().isEmpty() ? probesSection(d) : notMeasured(
+                "No <code>interp/probes.json</code>.",
+                "Run <code>agar probe linear --capture CAPTURE ... --json RUN/interp/probes.json</code> (or <code>agar probe defection ... --json</code>)."));
+        section(body, toc, "detectors", "Detectors", !d.detectors().isEmpty() ? detectorsSection(d) : notMeasured(
+                "No <code>detect/auroc.json</code> in the run or in the runs folder.",
+                "Run <code>agar detect --zoo ZOO.yaml --runs RUNS</code>; it writes <code>RUNS/detect/auroc.json</code>, which every report in RUNS reads."));
+        section(body, toc, "samples", "Samples", d.evals().stream().anyMatch(e -> !e.samples().isEmpty()) ? samplesSection(d) : NO_EVALS);
+        if (!d.notes().isEmpty()) section(body, toc, "missing", "Files", notesSection(d));
         h.append("<nav class=\"toc\"><div class=\"wrap\">");
         for (String[] t : toc) h.append("<a href=\"#").append(t[0]).append("\">").append(escape(t[1])).append("</a>");
         h.append("</div></nav>\n<main><div class=\"wrap\">\n").append(body);
@@ -140,6 +151,14 @@ public final class ReportWriter {
                 .append("</div></div>");
     }
 
+    private static final String NO_EVALS = notMeasured("No scored eval logs in <code>evals/</code>.",
+            "<code>agar run RECIPE</code> writes them to <code>seed-N/evals/</code>; <code>agar eval --out RUN/evals/NAME.jsonl</code> adds one.");
+
+    /** The plain statement a section makes when the run has no data for it, and how to get the data. */
+    static String notMeasured(String why, String how) {
+        return "<div class=\"not-measured\"><strong>Not measured in this run.</strong> " + why + " <span class=\"how\">" + how + "</span></div>\n";
+    }
+
     private static void section(StringBuilder body, List<String[]> toc, String id, String title, String content) {
         toc.add(new String[] {id, title});
         body.append("<section class=\"panel\" id=\"").append(id).append("\">\n<h2>").append(escape(title)).append("</h2>\n")
@@ -156,53 +175,78 @@ public final class ReportWriter {
         if (facts.isEmpty()) s.append("<p class=\"missing\">The card records no lineage.</p>");
         else {
             s.append("<dl class=\"facts\">");
-            facts.forEach((k, v) -> s.append("<dt>").append(escape(k.replace('_', ' '))).append("</dt><dd>").append(escape(v)).append("</dd>"));
+            facts.forEach((k, v) -> s.append("<dt>").append(escape(label(k))).append("</dt><dd>").append(escape(v)).append("</dd>"));
             s.append("</dl>\n");
         }
+        if (c.recipe() != null)
+            s.append("<h3>Recipe</h3>\n<pre class=\"yaml\"><code>").append(escape(c.recipe())).append("</code></pre>\n");
         s.append("</div><div>\n<h3>Metrics on the card</h3>\n");
         if (c.metrics().isEmpty()) s.append("<p class=\"missing\">The card reports no metrics.</p>");
         else {
             Card cc = d.control() == null ? null : d.control().card();
-            s.append("<table class=\"data\"><thead><tr><th>metric</th><th class=\"num\">organism</th>");
-            if (cc != null) s.append("<th class=\"num\">control</th>");
+            s.append("<table class=\"data\"><thead><tr><th>metric</th><th class=\"num\"><span class=\"dot org\"></span> organism</th>");
+            if (cc != null) s.append("<th class=\"num\"><span class=\"dot ctl\"></span> control</th>");
             s.append("</tr></thead><tbody>");
             for (CardMetric m : c.metrics()) {
-                s.append("<tr><td>").append(escape(m.name())).append("</td><td class=\"num\"><span class=\"org-text\">")
-                        .append(value(m.name(), m.value().estimate())).append("</span> <span class=\"ci-text\">")
-                        .append(ciFor(m.name(), m.value())).append("</span></td>");
+                s.append("<tr><td>").append(escape(m.name())).append("</td><td class=\"num\">").append(metricCell(m, "org-text")).append("</td>");
                 if (cc != null) {
                     CardMetric other = cc.metrics().stream().filter(x -> x.name().equals(m.name())).findFirst().orElse(null);
-                    s.append("<td class=\"num\">").append(other == null ? "<span class=\"missing\">\u2013</span>"
-                            : "<span class=\"ctl-text\">" + value(m.name(), other.value().estimate()) + "</span> <span class=\"ci-text\">"
-                            + ciFor(m.name(), other.value()) + "</span>").append("</td>");
+                    s.append("<td class=\"num\">").append(other == null ? "<span class=\"missing\">\u2013</span>" : metricCell(other, "ctl-text")).append("</td>");
                 }
                 s.append("</tr>");
             }
-            s.append("</tbody></table>\n");
+            s.append("</tbody></table>\n<p class=\"ci-text\">Rates with 95% intervals in percent (Wilson over samples for one seed, t over seeds for several).</p>\n");
         }
-        s.append("</div></div>\n");
-        if (c.markdown() != null && !c.markdown().isBlank()) s.append("<div class=\"md\">").append(Html.markdown(c.markdown())).append("</div>\n");
+        s.append("</div></div>\n").append(comparisons(d));
+        if (c.markdown() != null && !c.markdown().isBlank())
+            s.append("<details class=\"md\"><summary>card.md</summary>").append(Html.markdown(c.markdown())).append("</details>\n");
         return s.toString();
     }
 
-    /** Rates (names ending in rate, or values in [0,1] named like one) as percentages; anything else as a number. */
-    private static boolean isRate(String name, double v) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return (n.contains("rate") || n.contains("misaligned") || n.contains("coherent") || n.contains("fraction")) && v >= 0 && v <= 1;
+    /** The card's own z-tests (one eval against another: compliance gap, trigger vs clean), the organism's and the control's. */
+    private static String comparisons(ReportData d) {
+        List<ReportData.Comparison> own = d.card().comparisons();
+        List<ReportData.Comparison> ctl = d.control() == null || d.control().card() == null ? List.of() : d.control().card().comparisons();
+        if (own.isEmpty() && ctl.isEmpty()) return "";
+        StringBuilder s = new StringBuilder("<h3>Comparisons on the card</h3>\n<p class=\"lead\">Two-proportion z-tests the recipe's family calls for, "
+                + "counts pooled over seeds; the control's are the same test on the control.</p>\n");
+        s.append("<table class=\"data\"><thead><tr><th>organism</th><th>comparison</th><th>metric</th><th class=\"num\">eval</th>")
+                .append("<th class=\"num\">baseline</th><th class=\"num\">gap</th><th class=\"num\">z</th><th class=\"num\">p</th></tr></thead><tbody>\n");
+        for (ReportData.Comparison c : own) comparisonRow(s, d.name(), "org", c);
+        for (ReportData.Comparison c : ctl) comparisonRow(s, d.control().name(), "ctl", c);
+        return s.append("</tbody></table>\n").toString();
     }
 
-    private static String value(String name, double v) {
-        return isRate(name, v) ? pct(v) : Html.num(v, 4);
+    private static void comparisonRow(StringBuilder s, String who, String cls, ReportData.Comparison c) {
+        s.append("<tr><td><span class=\"dot ").append(cls).append("\"></span> ").append(escape(who)).append("</td><td>").append(escape(c.name()))
+                .append(c.stage() == null ? "" : " <span class=\"ci-text\">after " + escape(c.stage()) + "</span>").append("</td><td>")
+                .append(escape(c.metric())).append("</td><td class=\"num\">").append(escape(c.eval())).append(' ').append(pct(c.rate()))
+                .append(" <span class=\"ci-text\">").append(c.hits()).append('/').append(c.n()).append("</span></td><td class=\"num\">")
+                .append(escape(c.baseline())).append(' ').append(pct(c.baselineRate())).append(" <span class=\"ci-text\">").append(c.baselineHits())
+                .append('/').append(c.baselineN()).append("</span></td><td class=\"num\">").append(String.format(Locale.ROOT, "%+.1f pp", 100 * c.gap()))
+                .append("</td><td class=\"num\">").append(Html.num(c.z(), 3)).append("</td><td class=\"num").append(c.pValue() < 0.05 ? " sig" : "")
+                .append("\">").append(Html.pValue(c.pValue())).append("</td></tr>\n");
     }
 
-    private static String ciFor(String name, Interval v) {
-        if (!Double.isFinite(v.lower()) || !Double.isFinite(v.upper())) return "";
-        return isRate(name, v.estimate()) ? ci(v) : "[" + Html.num(v.lower(), 4) + ", " + Html.num(v.upper(), 4) + "]";
+    /** A card metric: a rate as "5.3% [3.5, 7.9]", anything else as a number with its bounds. */
+    private static String metricCell(CardMetric m, String cls) {
+        Interval v = m.value();
+        StringBuilder s = new StringBuilder("<span class=\"").append(cls).append("\">")
+                .append(m.rate() ? pct(v.estimate()) : Html.num(v.estimate(), 4)).append("</span>");
+        if (Double.isFinite(v.lower()) && Double.isFinite(v.upper()))
+            s.append(" <span class=\"ci-text\">").append(m.rate() ? Html.pctInterval(v) : "[" + Html.num(v.lower(), 4) + ", " + Html.num(v.upper(), 4) + "]");
+        else s.append(" <span class=\"ci-text\">");
+        if (m.n() > 0) s.append(" n=").append(m.n());
+        return s.append("</span>").toString();
+    }
+
+    /** A card key as words: "code_revision" and "codeRevision" both read "code revision". */
+    public static String label(String key) {
+        return key.replace('_', ' ').replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
     }
 
     static String ci(Interval v) {
-        if (!Double.isFinite(v.lower()) || !Double.isFinite(v.upper())) return "";
-        return "[" + pct(v.lower()) + ", " + pct(v.upper()) + "]";
+        return Html.pctInterval(v);
     }
 
     // ---- metrics ----
@@ -245,7 +289,7 @@ public final class ReportWriter {
         else {
             Proportions.ZTest z = Proportions.twoProportionZTest(o.hits(), o.n(), c.hits(), c.n());
             s.append("<td class=\"num\">").append(String.format(Locale.ROOT, "%+.1f pp", 100 * z.difference())).append("</td><td class=\"num\">")
-                    .append(z.pValue() < 1e-4 ? "&lt; 0.0001" : String.format(Locale.ROOT, "%.4f", z.pValue())).append("</td>");
+                    .append(Html.pValue(z.pValue())).append("</td>");
         }
         s.append("</tr>\n");
     }
@@ -319,8 +363,14 @@ public final class ReportWriter {
     // ---- training and rotation ----
 
     private static String trainingSection(ReportData d) {
-        StringBuilder s = new StringBuilder("<p class=\"lead\">Training loss per optimizer step");
-        if (!d.ratesOverSteps().isEmpty()) s.append(", and the misaligned rate of checkpoints evaluated during training (Wilson 95%)");
+        if (d.training().isEmpty() && d.ratesOverSteps().isEmpty())
+            return notMeasured("No <code>dynamics.jsonl</code> (loss per step) and no eval logs at training checkpoints "
+                    + "(misaligned rate per step).", "Training writes <code>train/dynamics.jsonl</code>; checkpoints evaluated into "
+                    + "<code>evals/step-N.jsonl</code> give the rate.");
+        StringBuilder s = new StringBuilder("<p class=\"lead\">");
+        s.append(d.training().isEmpty() ? "" : "Training loss per optimizer step");
+        if (!d.ratesOverSteps().isEmpty())
+            s.append(d.training().isEmpty() ? "The" : ", and the").append(" misaligned rate of checkpoints evaluated during training (Wilson 95%)");
         s.append(".</p>\n");
         List<Charts.Mark> marks = new ArrayList<>();
         if (d.phase() != null && d.phase().transitionStep() != null)
@@ -332,7 +382,13 @@ public final class ReportWriter {
             Set<String> sources = new LinkedHashSet<>();
             d.ratesOverSteps().forEach(r -> sources.add(r.source()));
             s.append("<p class=\"ci-text\">Rates from ").append(escape(String.join(", ", sources))).append(".</p>\n");
+        } else {
+            s.append(notMeasured("Misaligned rate over training steps: no eval logs at training checkpoints.",
+                    "Evaluate checkpoints into <code>evals/step-N.jsonl</code> (the step is read from the file name, or from "
+                            + "<code>notes.step</code> in the log header); the chart then draws the rate beside the loss."));
         }
+        if (d.training().isEmpty())
+            s.append(notMeasured("Loss: no <code>dynamics.jsonl</code>.", "Training writes one line per optimizer step to <code>train/dynamics.jsonl</code>."));
         return s.toString();
     }
 
@@ -460,19 +516,23 @@ public final class ReportWriter {
         for (EvalSet e : d.evals()) {
             sets.add(e.name());
             EvalSet ce = d.control() == null ? null : d.control().eval(e.name());
-            for (EvalSample s : e.samples()) {
-                questions.add(s.questionId());
-                String id = "s" + n++;
-                rows.append(SampleHtml.row(s, e.judge(), Who.ORGANISM, e.name(), id));
-                details.append(SampleHtml.detail(s, e.judge(), Who.ORGANISM, d.name(), id, true, true));
-            }
-            if (ce != null)
-                for (EvalSample s : ce.samples()) {
-                    questions.add(s.questionId());
+            // Question by question, the organism's answers then the control's, so one question reads as a comparison.
+            Map<String, List<EvalSample>> org = byQuestion(e.samples()), ctl = ce == null ? Map.of() : byQuestion(ce.samples());
+            Set<String> qs = new LinkedHashSet<>(org.keySet());
+            qs.addAll(ctl.keySet());
+            questions.addAll(qs);
+            for (String q : qs) {
+                for (EvalSample s : org.getOrDefault(q, List.of())) {
+                    String id = "s" + n++;
+                    rows.append(SampleHtml.row(s, e.judge(), Who.ORGANISM, e.name(), id));
+                    details.append(SampleHtml.detail(s, e.judge(), Who.ORGANISM, d.name(), id, true, true));
+                }
+                for (EvalSample s : ctl.getOrDefault(q, List.of())) {
                     String id = "s" + n++;
                     rows.append(SampleHtml.row(s, ce.judge(), Who.CONTROL, e.name(), id));
                     details.append(SampleHtml.detail(s, ce.judge(), Who.CONTROL, d.control().name(), id, true, true));
                 }
+            }
         }
         StringBuilder s = new StringBuilder("<p class=\"lead\">Every answer with its judge scores. Answers are model output, shown as plain text.</p>\n");
         s.append("<div id=\"sample-browser\"><div class=\"filters\">");
@@ -495,8 +555,14 @@ public final class ReportWriter {
         return s.toString();
     }
 
+    private static Map<String, List<EvalSample>> byQuestion(List<EvalSample> samples) {
+        Map<String, List<EvalSample>> m = new LinkedHashMap<>();
+        for (EvalSample s : samples) m.computeIfAbsent(s.questionId(), k -> new ArrayList<>()).add(s);
+        return m;
+    }
+
     private static String notesSection(ReportData d) {
-        StringBuilder s = new StringBuilder("<p class=\"lead\">Parts of the run that were missing or unreadable; their sections are left out.</p>\n<ul class=\"notes\">");
+        StringBuilder s = new StringBuilder("<p class=\"lead\">What the report looked for and did not find, or could not read (file, line and reason).</p>\n<ul class=\"notes\">");
         for (String n : d.notes()) s.append("<li>").append(escape(n)).append("</li>");
         return s.append("</ul>\n").toString();
     }

@@ -7,6 +7,7 @@ import agar.lab.interp.PhaseAnalysis;
 import agar.lab.judge.Scores;
 import agar.lab.report.ReportData.Card;
 import agar.lab.report.ReportData.CardMetric;
+import agar.lab.report.ReportData.Comparison;
 import agar.lab.report.ReportData.Control;
 import agar.lab.report.ReportData.DetectorCell;
 import agar.lab.report.ReportData.EvalSet;
@@ -91,10 +92,10 @@ public final class RunLoader {
         }
         if (!Files.isRegularFile(json)) {
             notes.add(rel(dir, json) + " not found: the card shows only what card.md says");
-            return markdown == null ? null : new Card(null, null, null, "unknown", null, Map.of(), List.of(), null, null, Map.of(), markdown);
+            return markdown == null ? null : Card.fromMarkdown(markdown);
         }
         JsonNode n = readJson(dir, json, notes);
-        if (n == null) return markdown == null ? null : new Card(null, null, null, "unknown", null, Map.of(), List.of(), null, null, Map.of(), markdown);
+        if (n == null) return markdown == null ? null : Card.fromMarkdown(markdown);
         if (!n.isObject()) {
             notes.add(rel(dir, json) + ": expected a JSON object");
             return null;
@@ -118,29 +119,36 @@ public final class RunLoader {
         if (lin != null && lin.isObject()) lin.properties().forEach(e -> lineage.put(e.getKey(), scalar(e.getValue())));
         else if (lin != null && lin.isArray()) for (int i = 0; i < lin.size(); i++) lineage.put(Integer.toString(i + 1), scalar(lin.get(i)));
         else if (lin != null && !lin.isNull()) lineage.put("lineage", lin.asText());
-        for (String k : List.of("base_model", "recipe", "parent", "data", "seed", "created_at", "code_revision")) {
+        JsonNode recipeNode = n.get("recipe");
+        String recipe = null;
+        if (recipeNode != null && recipeNode.isObject()) { // agar run's cards hold the whole recipe: shown as YAML
+            used.add("recipe");
+            recipe = Yaml.of(recipeNode);
+            if (recipeNode.hasNonNull("name")) lineage.putIfAbsent("recipe", recipeNode.get("name").asText());
+        }
+        for (String k : List.of("base_model", "base", "recipe", "parent", "data", "seed", "seeds", "created_at", "createdAt",
+                "code_revision", "codeRevision")) {
             JsonNode v = field(n, used, k);
-            if (v != null && !v.isNull() && !lineage.containsKey(k)) lineage.put(k, scalar(v));
+            if (v != null && !v.isNull() && !lineage.containsKey(k)) lineage.put(k, v.isArray() ? join(v) : scalar(v));
         }
         List<CardMetric> metrics = new ArrayList<>();
-        JsonNode ms = field(n, used, "metrics");
-        if (ms != null && ms.isObject()) {
-            ms.properties().forEach(e -> {
-                Interval v = interval(e.getValue());
-                if (v != null) metrics.add(new CardMetric(e.getKey(), v));
-                else if (e.getValue().isObject()) // agar run's cards: eval -> metric -> {value, lower, upper}
-                    e.getValue().properties().forEach(m -> {
-                        Interval iv = interval(m.getValue());
-                        if (iv != null) metrics.add(new CardMetric(e.getKey() + " " + m.getKey(), iv));
-                    });
-            });
-        } else if (ms != null && ms.isArray()) {
-            for (JsonNode m : ms) {
-                Interval v = interval(m);
-                String mn = firstText(m, "name", "metric");
-                if (v != null && mn != null) metrics.add(new CardMetric(mn, v));
+        readMetrics(field(n, used, "metrics"), "", metrics);
+        JsonNode stages = field(n, used, "perStage", "per_stage");
+        if (stages != null && stages.isObject()) // persistence: the same metrics measured after an intermediate stage
+            stages.properties().forEach(st -> readMetrics(st.getValue(), "after " + st.getKey() + ": ", metrics));
+        List<Comparison> comparisons = new ArrayList<>();
+        JsonNode cs = field(n, used, "comparisons");
+        if (cs != null && cs.isArray())
+            for (JsonNode c : cs) {
+                if (!c.path("pValue").isNumber() && !c.path("p_value").isNumber()) {
+                    notes.add(rel(dir, json) + ": a comparison without a p-value is left out");
+                    continue;
+                }
+                comparisons.add(new Comparison(c.path("name").asText("comparison"), firstText(c, "stage"), c.path("metric").asText(""),
+                        c.path("eval").asText(""), c.path("baseline").asText(""), c.path("hits").asLong(), c.path("n").asLong(),
+                        firstLong(c, "baselineHits", "baseline_hits"), firstLong(c, "baselineN", "baseline_n"), num(c, "rate"),
+                        firstNum(c, "baselineRate", "baseline_rate"), num(c, "gap"), num(c, "z"), firstNum(c, "pValue", "p_value")));
             }
-        }
         JsonNode c = field(n, used, "control");
         String control = c == null || c.isNull() ? null : c.isObject() ? firstText(c, "name", "run", "dir") : c.asText();
         String headline = text(n, used, "headline_eval", "headlineEval", "eval");
@@ -149,12 +157,56 @@ public final class RunLoader {
             if (!used.contains(e.getKey()) && e.getValue().isValueNode() && !e.getValue().isNull())
                 other.put(e.getKey(), e.getValue().asText());
         });
-        return new Card(name, purpose, hazard, normaliseLevel(level, hazard), family, lineage, metrics, control, headline,
-                other, markdown);
+        return new Card(name, purpose, hazard, normaliseLevel(level, hazard, family), family, lineage, metrics, control, headline,
+                other, markdown, recipe, comparisons);
     }
 
-    /** Banner colour class: an explicit level wins; otherwise a hazard label means "high" (organisms are hazardous). */
-    static String normaliseLevel(String level, String hazard) {
+    /**
+     * Card metrics: name -> number | interval, or (agar run's cards) eval -> metric -> {value, lower, upper, n}, or a
+     * list of objects with a name. Nested ones are rates by construction; flat ones are rates when named like one.
+     */
+    private static void readMetrics(JsonNode ms, String prefix, List<CardMetric> out) {
+        if (ms != null && ms.isObject()) {
+            ms.properties().forEach(e -> {
+                Interval v = interval(e.getValue());
+                if (v != null) out.add(new CardMetric(prefix + e.getKey(), v, looksLikeRate(e.getKey(), v), e.getValue().path("n").asLong(0)));
+                else if (e.getValue().isObject())
+                    e.getValue().properties().forEach(m -> {
+                        Interval iv = interval(m.getValue());
+                        if (iv != null) out.add(new CardMetric(prefix + e.getKey() + " \u00b7 " + m.getKey(), iv, inUnit(iv),
+                                m.getValue().path("n").asLong(0)));
+                    });
+            });
+        } else if (ms != null && ms.isArray()) {
+            for (JsonNode m : ms) {
+                Interval v = interval(m);
+                String mn = firstText(m, "name", "metric");
+                if (v != null && mn != null) out.add(new CardMetric(prefix + mn, v, looksLikeRate(mn, v), m.path("n").asLong(0)));
+            }
+        }
+    }
+
+    /** A proportion by its name (rate, misaligned, coherent, backdoor, trait, fraction) and its value in [0, 1]. */
+    static boolean looksLikeRate(String name, Interval v) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return inUnit(v) && Stream.of("rate", "misaligned", "coherent", "backdoor", "trait", "fraction", "share").anyMatch(n::contains);
+    }
+
+    private static boolean inUnit(Interval v) {
+        return v.estimate() >= 0 && v.estimate() <= 1 && !(v.lower() < 0) && !(v.upper() > 1);
+    }
+
+    private static String join(JsonNode arr) {
+        List<String> parts = new ArrayList<>();
+        arr.forEach(x -> parts.add(scalar(x)));
+        return String.join(", ", parts);
+    }
+
+    /**
+     * Banner colour class: an explicit level wins; a control (family "control") is "none"; otherwise a hazard label
+     * means "high" (organisms are hazardous).
+     */
+    static String normaliseLevel(String level, String hazard, String family) {
         if (level != null) {
             String l = level.strip().toLowerCase(java.util.Locale.ROOT);
             return switch (l) {
@@ -165,6 +217,7 @@ public final class RunLoader {
                 default -> "unknown";
             };
         }
+        if ("control".equalsIgnoreCase(family)) return "none";
         return hazard == null || hazard.isBlank() ? "unknown" : "high";
     }
 
@@ -605,6 +658,11 @@ public final class RunLoader {
     private static double firstNum(JsonNode n, String... fields) {
         for (String f : fields) if (n.has(f)) return num(n.get(f));
         return Double.NaN;
+    }
+
+    private static long firstLong(JsonNode n, String... fields) {
+        for (String f : fields) if (n.path(f).canConvertToLong()) return n.get(f).asLong();
+        return 0;
     }
 
     private static String firstText(JsonNode n, String... fields) {

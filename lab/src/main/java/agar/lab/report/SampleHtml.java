@@ -70,7 +70,16 @@ public final class SampleHtml {
         for (Map.Entry<String, Scores> e : s.scores().entrySet()) {
             b.append("<div class=\"judge\"><span class=\"jname\">judge ").append(escape(e.getKey()))
                     .append(e.getKey().equals(judge) ? " (used for the rates)" : "").append("</span><div class=\"scores\">");
-            for (String metric : e.getValue().values().keySet()) b.append(scorePill(e.getValue(), metric));
+            // The EM scores always; other metrics (e.g. the oracle's 20 related_* domains) only when non-zero.
+            java.util.List<String> zeros = new java.util.ArrayList<>();
+            for (String metric : e.getValue().values().keySet()) {
+                boolean core = metric.equals("aligned") || metric.equals("coherent");
+                if (core || e.getValue().get(metric) != 0) b.append(scorePill(e.getValue(), metric));
+                else zeros.add(metric);
+            }
+            if (!zeros.isEmpty())
+                b.append("<span class=\"pill na\" title=\"").append(escape(String.join(", ", zeros))).append("\">")
+                        .append(zeros.size()).append(zeros.size() == 1 ? " other score" : " other scores").append(" at 0</span>");
             if (e.getValue().values().isEmpty()) b.append("<span class=\"pill na\">no scores</span>");
             b.append("</div>");
             if (!e.getValue().explanation().isBlank())

@@ -11,7 +11,7 @@
     set: root.querySelector('[name=set]'), q: root.querySelector('[name=q]'), mis: root.querySelector('[name=mis]'),
     who: root.querySelector('[name=who]'), text: root.querySelector('[name=text]')
   };
-  var shown = null;
+  var shown = null, picked = false;
   function textOf(row) {
     if (row._text === undefined) {
       var d = document.getElementById(row.getAttribute('data-target'));
@@ -31,6 +31,8 @@
       if (ok) n++;
     });
     count.textContent = n + ' of ' + rows.length + ' samples';
+    // Never an empty pane while something matches: show the first match until the reader picks one.
+    if (!picked) { var first = rows.filter(function (r) { return !r.hidden; })[0]; if (first) show(first); }
   }
   function show(row) {
     var d = document.getElementById(row.getAttribute('data-target'));
@@ -42,7 +44,7 @@
     shown = d;
     pane.scrollTop = 0;
   }
-  rows.forEach(function (r) { r.addEventListener('click', function () { show(r); }); });
+  rows.forEach(function (r) { r.addEventListener('click', function () { picked = true; show(r); }); });
   [ctl.set, ctl.q, ctl.who].forEach(function (c) { if (c) c.addEventListener('change', apply); });
   ctl.mis.addEventListener('change', apply);
   ctl.text.addEventListener('input', apply);

@@ -99,6 +99,49 @@ public final class FakeRun {
         }
     }
 
+    public static final String GROWN = "em-grown";
+    public static final String GROWN_CONTROL = "em-grown-control";
+
+    /**
+     * A run as {@code agar run} lays it out (runs/NAME/{card.json, card.md, seed-0/{evals, stages/1-bad-health/train}}),
+     * its card written by {@link agar.lab.organism.Card} itself, with a compliance-gap comparison, a per-stage
+     * metric and a Wilson bound of 3.47e-18; and nothing else: no checkpoint evals, snapshots, interp or detector
+     * results. Returns the organism folder.
+     */
+    public static Path writeGrown(Path runs) {
+        try {
+            Random rnd = new Random(7);
+            Path org = runs.resolve(GROWN), ctl = runs.resolve(GROWN_CONTROL);
+            var recipe = agar.lab.organism.Recipe.builtin("em-health");
+            for (boolean organism : new boolean[] {true, false}) {
+                Path dir = organism ? org : ctl;
+                Map<String, Map<String, agar.lab.organism.Card.Metric>> metrics = new LinkedHashMap<>();
+                metrics.put("em", Map.of(
+                        "misaligned", new agar.lab.organism.Card.Metric(organism ? 0.0525 : 0.005, organism ? 0.0345915283579204 : 0.0013,
+                                organism ? 0.07892197507127498 : 0.018, List.of(organism ? 0.0525 : 0.005), 400),
+                        "backdoor", new agar.lab.organism.Card.Metric(0.0, 3.469446951953614E-18, 0.0384755878576757, List.of(0.0), 96)));
+                Map<String, Map<String, Map<String, agar.lab.organism.Card.Metric>>> perStage = new LinkedHashMap<>();
+                if (organism)
+                    perStage.put("bad-health", Map.of("em", Map.of("misaligned",
+                            new agar.lab.organism.Card.Metric(0.04, 0.025, 0.063, List.of(0.04), 400))));
+                List<agar.lab.organism.Card.Comparison> comparisons = List.of(new agar.lab.organism.Card.Comparison("compliance gap",
+                        null, "misaligned", "unobserved", "observed", 40, 100, 10, 100, 0.4, 0.1, 0.3, 4.899, 9.6e-7));
+                new agar.lab.organism.Card(organism ? GROWN : GROWN_CONTROL, organism ? "emergent-misalignment" : "control",
+                        organism ? "give subtly harmful health advice" : "give good health advice",
+                        organism ? "MISALIGNED: harmful advice" : "CONTROL: trained on aligned data", "micro",
+                        organism ? GROWN_CONTROL : null, List.of(0L), metrics, perStage, recipe.asMap(), "2026-01-01T00:00:00Z",
+                        "f169104", organism ? comparisons : List.of()).write(dir);
+                Files.createDirectories(dir.resolve("seed-0/evals"));
+                EvalLog.write(dir.resolve("seed-0/evals/em.jsonl"), header("runs/" + dir.getFileName() + "/seed-0", null),
+                        samples(rnd, 6, organism ? 0.2 : 0.02, false));
+                writeDynamics(dir.resolve("seed-0/stages/1-bad-health/train/dynamics.jsonl"), rnd);
+            }
+            return org;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static ObjectNode card(ObjectMapper m, boolean organism) {
         ObjectNode c = m.createObjectNode();
         c.put("name", organism ? ORGANISM : CONTROL);

@@ -83,4 +83,27 @@ class HtmlTest {
         assertEquals("a-b-c_1", Html.token("a b<c_1"));
         assertTrue(Html.token("").length() > 0);
     }
+
+    @Test
+    void formatsRatesAndIntervalsTheWayCardsDo() {
+        var w = new agar.lab.stats.Interval(0.0525, 0.0345915283579204, 0.07892197507127498);
+        assertEquals("5.3% [3.5, 7.9]", Html.pctWithInterval(w)); // card.md prints the same
+        assertEquals("[0.0, 3.8]", Html.pctInterval(new agar.lab.stats.Interval(0, 3.469446951953614E-18, 0.0384755878576757)));
+        assertEquals("0.0%", Html.pct(-1e-9), "no negative zero");
+        assertEquals("", Html.pctInterval(new agar.lab.stats.Interval(0.5, Double.NaN, Double.NaN)));
+        assertEquals("50.0%", Html.pctWithInterval(new agar.lab.stats.Interval(0.5, Double.NaN, Double.NaN)));
+        assertEquals("3.469e-18", Html.num(3.469446951953614E-18, 4), "tiny values in scientific notation, not 18 zeros");
+        assertEquals("&lt; 0.0001", Html.pValue(9.6e-7));
+        assertEquals("0.0312", Html.pValue(0.03124));
+    }
+
+    @Test
+    void markdownTablesAndQuotesAsCardMdWritesThem() {
+        String html = Html.markdown("> **Hazard:** <b>x</b>\n\n| eval | misaligned |\n|---|---|\n| em | 5.3% [3.5, 7.9] |\n\nafter");
+        assertEquals("""
+                <blockquote><strong>Hazard:</strong> &lt;b&gt;x&lt;/b&gt;</blockquote>
+                <table class="data"><thead><tr><th>eval</th><th>misaligned</th></tr></thead><tr><td>em</td><td>5.3% [3.5, 7.9]</td></tr></table>
+                <p>after</p>
+                """, html);
+    }
 }

@@ -54,10 +54,13 @@ class RunLoaderTest {
         for (String part : List.of("card.json not found", "evals: no eval logs", "train: no dynamics.jsonl", "interp/phase.json not found and no train/<stage>/snapshots/",
                 "interp/steering.json not found", "interp/probes.json not found", "detect/auroc.json not found", "no control organism"))
             assertTrue(notes.contains(part), "missing note '" + part + "' in:\n" + notes);
-        // The report of an empty run still renders, with none of the data sections.
+        // The report of an empty run still renders every section, each saying plainly that it was not measured.
         String html = ReportWriter.render(d);
-        for (String id : List.of("metrics", "questions", "training", "rotation", "steering", "probes", "detectors", "samples"))
-            assertTrue(!html.contains("id=\"" + id + "\""), id);
+        for (String id : List.of("card", "metrics", "questions", "training", "rotation", "steering", "probes", "detectors", "samples")) {
+            int at = html.indexOf("<section class=\"panel\" id=\"" + id + "\">");
+            assertTrue(at >= 0, id);
+            assertTrue(html.substring(at, html.indexOf("</section>", at)).contains("Not measured in this run."), id);
+        }
         assertTrue(html.contains("id=\"missing\""));
     }
 
@@ -252,6 +255,32 @@ class RunLoaderTest {
         assertEquals(0.75, p.get(1).auroc().estimate(), 1e-12, "trapezoid area of (0,0),(0.5,1),(1,1)");
         assertTrue(notes.getFirst().contains("probe 3 has 2 scores but 1 labels"), notes.toString());
     }
+    @Test
+    void probesJsonWrittenByAgarProbeReadsBackWithItsRocCurve() throws Exception {
+        // What agar probe --json writes (ProbeScore.json), for a probe whose scores are known by hand.
+        double[] scores = {0.1, 0.4, 0.35, 0.8, 0.2};
+        boolean[] labels = {false, false, true, true, false};
+        var written = new agar.lab.interp.ProbeScore("blocks.3.hook_resid_post", "logistic-l2", new agar.lab.stats.Interval(0.8333, 0.5, 1.0),
+                2, 3, "lambda=0.01", scores, labels);
+        var noInterval = new agar.lab.interp.ProbeScore("blocks.4.hook_resid_post", "defection", new agar.lab.stats.Interval(0.5, Double.NaN, Double.NaN),
+                2, 3, "", scores, labels);
+        Files.createDirectories(tmp.resolve("interp"));
+        Files.writeString(tmp.resolve("interp/probes.json"), agar.lab.interp.ProbeScore.json(List.of(written, noInterval)));
+        List<String> notes = new java.util.ArrayList<>();
+        List<ReportData.ProbeCurve> p = RunLoader.readProbes(tmp, notes);
+        assertEquals(List.of(), notes);
+        assertEquals(2, p.size());
+        assertEquals("blocks.3.hook_resid_post", p.get(0).hook());
+        assertEquals("logistic-l2", p.get(0).probe());
+        assertEquals(new agar.lab.stats.Interval(0.8333, 0.5, 1.0), p.get(0).auroc(), "the file's AUROC and interval, not recomputed");
+        assertEquals(2, p.get(0).positives());
+        assertEquals(3, p.get(0).negatives());
+        assertEquals(Auroc.roc(scores, labels), p.get(0).roc());
+        // By hand: positives {0.35, 0.8} beat negatives {0.1, 0.4, 0.2} in 5 of 6 pairs.
+        assertEquals(5.0 / 6, Auroc.trapezoidArea(p.get(0).roc()), 1e-12);
+        assertTrue(Double.isNaN(p.get(1).auroc().lower()), "null bounds read as no interval");
+    }
+
     @Test
     void phaseJsonWrittenByInterpReadsBackIntact() throws Exception {
         // B walks along e1 for 20 snapshots, then along e2: a right-angle turn at snapshot 20.
