@@ -184,14 +184,14 @@ public final class Bf16 {
             a31 = hi1.fma(xh, lo1.fma(xl, a31));
         }
         int r0 = g * G + 2 * half, r1 = r0 + 1;
-        acc[0] = a00.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo, c1);
-        acc[1] = a01.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo, c1);
-        acc[2] = a10.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo + cols, c1);
-        acc[3] = a11.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo + cols, c1);
-        acc[4] = a20.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo + 2 * cols, c1);
-        acc[5] = a21.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo + 2 * cols, c1);
-        acc[6] = a30.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo + 3 * cols, c1);
-        acc[7] = a31.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo + 3 * cols, c1);
+        acc[0] = Lanes.sum(a00) + tail(r0, x, xo, c1);
+        acc[1] = Lanes.sum(a01) + tail(r1, x, xo, c1);
+        acc[2] = Lanes.sum(a10) + tail(r0, x, xo + cols, c1);
+        acc[3] = Lanes.sum(a11) + tail(r1, x, xo + cols, c1);
+        acc[4] = Lanes.sum(a20) + tail(r0, x, xo + 2 * cols, c1);
+        acc[5] = Lanes.sum(a21) + tail(r1, x, xo + 2 * cols, c1);
+        acc[6] = Lanes.sum(a30) + tail(r0, x, xo + 3 * cols, c1);
+        acc[7] = Lanes.sum(a31) + tail(r1, x, xo + 3 * cols, c1);
     }
 
     /**
@@ -213,10 +213,10 @@ public final class Bf16 {
             a3 = fma2(IntVector.fromArray(I, data, w + 3 * L), xl, xh, a3);
         }
         int r = g * G;
-        acc[0] = a0.reduceLanes(VectorOperators.ADD) + tail(r, x, xo, c1);
-        acc[1] = a1.reduceLanes(VectorOperators.ADD) + tail(r + 1, x, xo, c1);
-        acc[2] = a2.reduceLanes(VectorOperators.ADD) + tail(r + 2, x, xo, c1);
-        acc[3] = a3.reduceLanes(VectorOperators.ADD) + tail(r + 3, x, xo, c1);
+        acc[0] = Lanes.sum(a0) + tail(r, x, xo, c1);
+        acc[1] = Lanes.sum(a1) + tail(r + 1, x, xo, c1);
+        acc[2] = Lanes.sum(a2) + tail(r + 2, x, xo, c1);
+        acc[3] = Lanes.sum(a3) + tail(r + 3, x, xo, c1);
     }
 
     /** acc + lo(bits) * xl + hi(bits) * xh, in that order. */
