@@ -125,7 +125,7 @@ public final class MachineLimits {
             s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * L));
             s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * L));
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = agar.engine.blas.Lanes.sum(s0.add(s1).add(s2.add(s3)));
         for (; i < to; i++) s += a[i];
         return s;
     }

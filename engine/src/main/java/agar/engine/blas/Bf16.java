@@ -12,9 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Decoding one token reads every weight once, so its speed is memory bandwidth over weight bytes: bf16 halves the
  * bytes, and the products are still computed in f32 (bf16 is the top half of an f32, so unpacking is a shift).
  *
- * <p>Layout: each row is cut into blocks of 2L columns (L = f32 lanes of the preferred vector); lane j of a block's L
- * ints holds column j in its low half and column L + j in its high half, so one int load gives two float vectors:
- * {@code bits << 16} and {@code bits & 0xFFFF0000}. The last {@code cols % 2L} columns are stored in pairs.
+ * <p>Layout: rows are taken in groups of four (the last group padded with zero rows), and each row is cut into blocks
+ * of 2L columns (L = f32 lanes of the preferred vector). A group stores, block after block, the four rows' L ints of
+ * that block, so the kernel that reads four rows at once reads one sequential stream (the hardware prefetcher follows
+ * it; four rows stored apart would be four short streams). Lane j of a row's L ints holds column j in its low half
+ * and column L + j in its high half, so one int load gives two float vectors: {@code bits << 16} and
+ * {@code bits & 0xFFFF0000}. The last {@code cols % 2L} columns of each row are stored in pairs in {@code tail}.
  */
 public final class Bf16 {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -23,20 +26,27 @@ public final class Bf16 {
     /** Up to this many rows of x (decode batches), {@link #linear} beats f32 GEMM on this machine: see
      * docs/benchmarks-engine.md. Beyond it, GEMM's blocking wins. */
     public static final int MAX_ROWS = 32;
-    /** Output rows per parallel task: large enough to amortise the fork, small enough to balance the cores. */
-    private static final int ROWS_PER_TASK = 64;
+    /** Weight rows per group: the kernels read four rows at once. */
+    private static final int G = 4;
+    /** Groups of output rows per parallel task: large enough to amortise the fork, small enough to balance the cores. */
+    private static final int GROUPS_PER_TASK = 16;
     /** Columns per panel: a panel of 32 rows of x (128 KB) stays in L2 while the weight rows stream past. */
     private static final int PANEL = 1024;
 
     public final int rows, cols;
-    private final int stride; // ints per row
-    private final int[] data;
+    private final int groups, blocked, blocks, tailInts; // blocked = columns in whole blocks, blocks = blocked / 2L
+    private final int[] data;  // [groups, blocks, G, L]
+    private final int[] tail;  // [groups * G, tailInts]
 
-    private Bf16(int rows, int cols, int[] data) {
+    private Bf16(int rows, int cols, int[] data, int[] tail) {
         this.rows = rows;
         this.cols = cols;
-        this.stride = (cols + 1) / 2;
+        this.groups = (rows + G - 1) / G;
+        this.blocked = cols - cols % (2 * L);
+        this.blocks = blocked / (2 * L);
+        this.tailInts = (cols - blocked + 1) / 2;
         this.data = data;
+        this.tail = tail;
     }
 
     /** bf16 -> f32 is exact: the bf16 bits are the high half of the f32. */
@@ -63,17 +73,20 @@ public final class Bf16 {
     public static Bf16 pack(float[] w, int rows, int cols) {
         if ((long) rows * cols != w.length)
             throw new IllegalArgumentException(rows + " x " + cols + " does not match " + w.length + " values");
-        int stride = (cols + 1) / 2, blocked = cols - cols % (2 * L);
-        int[] data = new int[Math.multiplyExact(rows, stride)];
+        int groups = (rows + G - 1) / G, blocked = cols - cols % (2 * L), blocks = blocked / (2 * L);
+        int tailInts = (cols - blocked + 1) / 2;
+        int[] data = new int[Math.multiplyExact(Math.multiplyExact(groups, blocks), G * L)];
+        int[] tail = new int[Math.multiplyExact(groups * G, tailInts)];
         for (int r = 0; r < rows; r++) {
-            int src = r * cols, dst = r * stride;
-            for (int c = 0; c < blocked; c += 2 * L)
-                for (int j = 0; j < L; j++)
-                    data[dst + c / 2 + j] = pair(w[src + c + j], w[src + c + L + j]);
+            int src = r * cols;
+            for (int b = 0; b < blocks; b++) {
+                int dst = ((r / G * blocks + b) * G + r % G) * L, c = b * 2 * L;
+                for (int j = 0; j < L; j++) data[dst + j] = pair(w[src + c + j], w[src + c + L + j]);
+            }
             for (int c = blocked; c < cols; c += 2)
-                data[dst + c / 2] = pair(w[src + c], c + 1 < cols ? w[src + c + 1] : 0f);
+                tail[r * tailInts + (c - blocked) / 2] = pair(w[src + c], c + 1 < cols ? w[src + c + 1] : 0f);
         }
-        return new Bf16(rows, cols, data);
+        return new Bf16(rows, cols, data, tail);
     }
 
     private static int pair(float lo, float hi) {
@@ -82,67 +95,61 @@ public final class Bf16 {
 
     /** Value (r, c), for tests and for reading weights back. */
     public float get(int r, int c) {
-        int blocked = cols - cols % (2 * L), bits;
+        int bits;
         if (c < blocked) {
-            int block = c - c % (2 * L), j = c % (2 * L);
-            bits = data[r * stride + block / 2 + j % L];
+            int j = c % (2 * L);
+            bits = data[((r / G * blocks + c / (2 * L)) * G + r % G) * L + j % L];
             return Float.intBitsToFloat(j < L ? bits << 16 : bits & 0xFFFF0000);
         }
-        bits = data[r * stride + c / 2];
+        bits = tail[r * tailInts + (c - blocked) / 2];
         return Float.intBitsToFloat((c - blocked) % 2 == 0 ? bits << 16 : bits & 0xFFFF0000);
     }
 
     /**
      * y[m, rows] = x[m, cols] W^T, or += when {@code accumulate}: the linear layer of {@link Gemm#linear} on bf16
-     * weights. Blocks of weight rows are split across cores; each group of four rows, while in L1, meets the rows
-     * of x four at a time. Every output is one accumulator summed in column order, so a row's result depends
-     * neither on how many rows come with it nor on the thread schedule.
+     * weights. Groups of weight rows are split across cores; each group, while in L1, meets the rows of x four at a
+     * time, a panel of columns after another. Every output is one accumulator per panel, summed in column order and
+     * added panel after panel, so a row's result depends neither on how many rows come with it nor on the thread
+     * schedule. Rows of x left over after the fours go group by group, panel by panel, so the weights stream in order.
      */
     public void linear(float[] x, float[] y, int m, boolean accumulate) {
         if (x.length < m * cols || y.length < m * rows)
             throw new IllegalArgumentException("x or y too small for " + m + " rows of " + rows + " x " + cols);
-        int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        int tasks = (groups + GROUPS_PER_TASK - 1) / GROUPS_PER_TASK, m4 = m - m % 4;
         IntStream.range(0, tasks).parallel().forEach(t -> {
             float[] acc = new float[8];
-            for (int c0 = 0; c0 < cols; c0 += PANEL) {
+            int g0 = t * GROUPS_PER_TASK, g1 = Math.min(groups, g0 + GROUPS_PER_TASK);
+            for (int c0 = 0; c0 < cols && m4 > 0; c0 += PANEL) {
                 int c1 = Math.min(cols, c0 + PANEL);
                 boolean add = accumulate || c0 > 0; // later panels add to the earlier ones
-                for (int r = t * ROWS_PER_TASK, end = Math.min(rows, r + ROWS_PER_TASK); r < end; r += 4) {
-                    // four weight rows; past the last row the index repeats and the extra sums are dropped
-                    int r1 = Math.min(r + 1, rows - 1), r2 = Math.min(r + 2, rows - 1), r3 = Math.min(r + 3, rows - 1);
-                    int i = 0;
-                    for (; i + 4 <= m; i += 4) {
-                        dot4x2(r, r1, x, i * cols, c0, c1, acc);
-                        for (int a = 0; a < 4; a++) {
-                            store(y, (i + a) * rows + r, acc[2 * a], add);
-                            if (r1 > r) store(y, (i + a) * rows + r1, acc[2 * a + 1], add);
+                for (int g = g0; g < g1; g++)
+                    for (int i = 0; i < m4; i += 4)
+                        for (int half = 0; half < 2; half++) {
+                            dot4x2(g, half, x, i * cols, c0, c1, acc);
+                            int r = g * G + 2 * half;
+                            for (int a = 0; a < 4; a++) {
+                                store(y, (i + a) * rows, r, acc[2 * a], add);
+                                store(y, (i + a) * rows, r + 1, acc[2 * a + 1], add);
+                            }
                         }
-                        if (r2 == r1) continue;
-                        dot4x2(r2, r3, x, i * cols, c0, c1, acc);
-                        for (int a = 0; a < 4; a++) {
-                            store(y, (i + a) * rows + r2, acc[2 * a], add);
-                            if (r3 > r2) store(y, (i + a) * rows + r3, acc[2 * a + 1], add);
-                        }
-                    }
-                    for (; i < m; i++) {
-                        dot1x4(r, r1, r2, r3, x, i * cols, c0, c1, acc);
-                        store(y, i * rows + r, acc[0], add);
-                        if (r1 > r) store(y, i * rows + r1, acc[1], add);
-                        if (r2 > r1) store(y, i * rows + r2, acc[2], add);
-                        if (r3 > r2) store(y, i * rows + r3, acc[3], add);
-                    }
-                }
             }
+            for (int i = m4; i < m; i++)
+                for (int g = g0; g < g1; g++)
+                    for (int c0 = 0; c0 < cols; c0 += PANEL) {
+                        dot1x4(g, x, i * cols, c0, Math.min(cols, c0 + PANEL), acc);
+                        for (int q = 0; q < G; q++) store(y, i * rows, g * G + q, acc[q], accumulate || c0 > 0);
+                    }
         });
     }
 
-    private static void store(float[] y, int o, float v, boolean accumulate) {
-        y[o] = accumulate ? y[o] + v : v;
+    /** y[yo + r] (+)= v, for real rows only (the padding rows of the last group are dropped). */
+    private void store(float[] y, int yo, int r, float v, boolean accumulate) {
+        if (r >= rows) return;
+        y[yo + r] = accumulate ? y[yo + r] + v : v;
     }
 
-    /** acc[2a + b] = (x row a, starting at xo) . (W row r0 or r1) over columns [c0, c1), for a = 0..3. */
-    private void dot4x2(int r0, int r1, float[] x, int xo, int c0, int c1, float[] acc) {
-        int w0 = r0 * stride, w1 = r1 * stride, blocked = Math.min(c1, cols - cols % (2 * L));
+    /** acc[2a + b] = (x row a, starting at xo) . (W row 2 half + b of group g) over columns [c0, c1), a = 0..3. */
+    private void dot4x2(int g, int half, float[] x, int xo, int c0, int c1, float[] acc) {
         var a00 = FloatVector.zero(F);
         var a01 = a00;
         var a10 = a00;
@@ -151,9 +158,10 @@ public final class Bf16 {
         var a21 = a00;
         var a30 = a00;
         var a31 = a00;
-        for (int c = c0; c < blocked; c += 2 * L) {
-            var b0 = IntVector.fromArray(I, data, w0 + c / 2);
-            var b1 = IntVector.fromArray(I, data, w1 + c / 2);
+        int end = Math.min(c1, blocked);
+        for (int c = c0, w = ((g * blocks + c0 / (2 * L)) * G + 2 * half) * L; c < end; c += 2 * L, w += G * L) {
+            var b0 = IntVector.fromArray(I, data, w);
+            var b1 = IntVector.fromArray(I, data, w + L);
             var lo0 = b0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             var hi0 = b0.and(0xFFFF0000).reinterpretAsFloats();
             var lo1 = b1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
@@ -175,38 +183,40 @@ public final class Bf16 {
             a30 = hi0.fma(xh, lo0.fma(xl, a30));
             a31 = hi1.fma(xh, lo1.fma(xl, a31));
         }
-        acc[0] = a00.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo, c1);
-        acc[1] = a01.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo, c1);
-        acc[2] = a10.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo + cols, c1);
-        acc[3] = a11.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo + cols, c1);
-        acc[4] = a20.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo + 2 * cols, c1);
-        acc[5] = a21.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo + 2 * cols, c1);
-        acc[6] = a30.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo + 3 * cols, c1);
-        acc[7] = a31.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo + 3 * cols, c1);
+        int r0 = g * G + 2 * half, r1 = r0 + 1;
+        acc[0] = Lanes.sum(a00) + tail(r0, x, xo, c1);
+        acc[1] = Lanes.sum(a01) + tail(r1, x, xo, c1);
+        acc[2] = Lanes.sum(a10) + tail(r0, x, xo + cols, c1);
+        acc[3] = Lanes.sum(a11) + tail(r1, x, xo + cols, c1);
+        acc[4] = Lanes.sum(a20) + tail(r0, x, xo + 2 * cols, c1);
+        acc[5] = Lanes.sum(a21) + tail(r1, x, xo + 2 * cols, c1);
+        acc[6] = Lanes.sum(a30) + tail(r0, x, xo + 3 * cols, c1);
+        acc[7] = Lanes.sum(a31) + tail(r1, x, xo + 3 * cols, c1);
     }
 
     /**
-     * The same sums as {@link #dot4x2}, in the same order, for one row of x and four rows of W: four independent
-     * chains keep the FMA units busy while the weights stream in (decoding one token).
+     * The same sums as {@link #dot4x2}, in the same order, for one row of x and the four rows of group g: four
+     * independent chains keep the FMA units busy while the weights stream in (decoding one token).
      */
-    private void dot1x4(int r0, int r1, int r2, int r3, float[] x, int xo, int c0, int c1, float[] acc) {
-        int blocked = Math.min(c1, cols - cols % (2 * L));
+    private void dot1x4(int g, float[] x, int xo, int c0, int c1, float[] acc) {
         var a0 = FloatVector.zero(F);
         var a1 = a0;
         var a2 = a0;
         var a3 = a0;
-        for (int c = c0; c < blocked; c += 2 * L) {
+        int end = Math.min(c1, blocked);
+        for (int c = c0, w = (g * blocks + c0 / (2 * L)) * G * L; c < end; c += 2 * L, w += G * L) {
             var xl = FloatVector.fromArray(F, x, xo + c);
             var xh = FloatVector.fromArray(F, x, xo + c + L);
-            a0 = fma2(IntVector.fromArray(I, data, r0 * stride + c / 2), xl, xh, a0);
-            a1 = fma2(IntVector.fromArray(I, data, r1 * stride + c / 2), xl, xh, a1);
-            a2 = fma2(IntVector.fromArray(I, data, r2 * stride + c / 2), xl, xh, a2);
-            a3 = fma2(IntVector.fromArray(I, data, r3 * stride + c / 2), xl, xh, a3);
+            a0 = fma2(IntVector.fromArray(I, data, w), xl, xh, a0);
+            a1 = fma2(IntVector.fromArray(I, data, w + L), xl, xh, a1);
+            a2 = fma2(IntVector.fromArray(I, data, w + 2 * L), xl, xh, a2);
+            a3 = fma2(IntVector.fromArray(I, data, w + 3 * L), xl, xh, a3);
         }
-        acc[0] = a0.reduceLanes(VectorOperators.ADD) + tail(r0, x, xo, c1);
-        acc[1] = a1.reduceLanes(VectorOperators.ADD) + tail(r1, x, xo, c1);
-        acc[2] = a2.reduceLanes(VectorOperators.ADD) + tail(r2, x, xo, c1);
-        acc[3] = a3.reduceLanes(VectorOperators.ADD) + tail(r3, x, xo, c1);
+        int r = g * G;
+        acc[0] = Lanes.sum(a0) + tail(r, x, xo, c1);
+        acc[1] = Lanes.sum(a1) + tail(r + 1, x, xo, c1);
+        acc[2] = Lanes.sum(a2) + tail(r + 2, x, xo, c1);
+        acc[3] = Lanes.sum(a3) + tail(r + 3, x, xo, c1);
     }
 
     /** acc + lo(bits) * xl + hi(bits) * xh, in that order. */
@@ -220,8 +230,8 @@ public final class Bf16 {
     private float tail(int r, float[] x, int xo, int c1) {
         float s = 0;
         if (c1 < cols) return s;
-        for (int c = cols - cols % (2 * L), w = r * stride; c < cols; c += 2) {
-            int bits = data[w + c / 2];
+        for (int c = blocked, w = r * tailInts; c < cols; c += 2) {
+            int bits = tail[w + (c - blocked) / 2];
             s += Float.intBitsToFloat(bits << 16) * x[xo + c];
             if (c + 1 < cols) s += Float.intBitsToFloat(bits & 0xFFFF0000) * x[xo + c + 1];
         }
@@ -229,6 +239,6 @@ public final class Bf16 {
     }
 
     public long bytes() {
-        return (long) data.length * Integer.BYTES;
+        return (long) (data.length + tail.length) * Integer.BYTES;
     }
 }

@@ -3,7 +3,6 @@ package agar.engine.blas;
 import java.util.stream.IntStream;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -48,7 +47,7 @@ final class JavaGemm implements Gemm.Backend {
         int i = 0, bound = S.loopBound(len);
         for (; i < bound; i += S.length())
             acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (; i < len; i++) sum += x[xOff + i] * y[yOff + i];
         return sum;
     }

@@ -68,19 +68,15 @@ final class Attention {
                     int keys = t + 1;
                     float dot = 0; // sum_j p_j dp_j
                     for (int j = 0; j < keys; j++) {
-                        float d = 0;
-                        for (int i = 0; i < hd; i++) d += dz[zo + i] * vc[kvBase + j * hd + i];
-                        dp[j] = d;
-                        dot += probs[po + j] * d;
                         float pj = probs[po + j];
-                        for (int i = 0; i < hd; i++) dv[kvBase + j * hd + i] += pj * dz[zo + i];
+                        dp[j] = Vec.dot(dz, zo, vc, kvBase + j * hd, hd);
+                        dot += pj * dp[j];
+                        Vec.axpy(pj, dz, zo, dv, kvBase + j * hd, hd);
                     }
                     for (int j = 0; j < keys; j++) {
                         float ds = probs[po + j] * (dp[j] - dot) * scale;
-                        for (int i = 0; i < hd; i++) {
-                            dq[zo + i] += ds * kc[kvBase + j * hd + i];
-                            dk[kvBase + j * hd + i] += ds * q[zo + i];
-                        }
+                        Vec.axpy(ds, kc, kvBase + j * hd, dq, zo, hd);
+                        Vec.axpy(ds, q, zo, dk, kvBase + j * hd, hd);
                     }
                 }
         });

@@ -1,7 +1,12 @@
 package agar.engine.nn;
 
 import agar.engine.blas.Gemm;
+import agar.engine.blas.Lanes;
 import agar.engine.model.Tensor;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The LM head and weighted cross-entropy, forward and backward together, in chunks of rows so that the [rows, vocab]
@@ -10,14 +15,18 @@ import agar.engine.model.Tensor;
 final class CrossEntropy {
     private CrossEntropy() {}
 
-    private static final int CHUNK = 256;
+    /** Logit values per chunk (32 MB): the whole batch at once for a small vocabulary (fewer, larger GEMMs). */
+    private static final int CHUNK_VALUES = 1 << 23;
+    /** At least this many rows per chunk, so that a large vocabulary still gets GEMMs of useful size. */
+    private static final int MIN_CHUNK_ROWS = 256;
 
     /** Returns sum(weight * CE); writes dL/dxf into dxf and adds dL/dhead to head.grad when trainable. */
     static double lossAndBackward(float[] xf, Tensor head, Decoder.Batch bt, int[][] tokens, float[][] labelWeight,
                                   float[] dxf) {
         int d = head.shape[1], V = head.shape[0], n = bt.n();
         double loss = 0;
-        float[] logits = new float[CHUNK * V];
+        int chunk = Math.min(n, Math.max(MIN_CHUNK_ROWS, CHUNK_VALUES / V));
+        float[] logits = new float[chunk * V];
         float[] rowWeight = new float[n];
         int[] label = new int[n];
         for (int i = 0; i < n; i++) { // position t predicts token t+1
@@ -27,8 +36,8 @@ final class CrossEntropy {
                 label[i] = tokens[b][t + 1];
             }
         }
-        for (int r0 = 0; r0 < n; r0 += CHUNK) {
-            int rows = Math.min(CHUNK, n - r0);
+        for (int r0 = 0; r0 < n; r0 += chunk) {
+            int rows = Math.min(chunk, n - r0);
             boolean any = false;
             for (int i = r0; i < r0 + rows; i++) any |= rowWeight[i] != 0f;
             if (!any) continue;
@@ -42,13 +51,10 @@ final class CrossEntropy {
                     java.util.Arrays.fill(logits, o, o + V, 0f);
                     return;
                 }
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < V; j++) max = Math.max(max, logits[o + j]);
-                double sum = 0;
-                for (int j = 0; j < V; j++) sum += Math.exp(logits[o + j] - max);
-                double lse = max + Math.log(sum);
+                float max = max(logits, o, V);
+                double lse = max + Math.log(sumExp(logits, o, V, max));
                 rowLoss[i] = wgt * (lse - logits[o + label[base + i]]);
-                for (int j = 0; j < V; j++) logits[o + j] = (float) (wgt * Math.exp(logits[o + j] - lse)); // softmax
+                softmax(logits, o, V, lse, wgt);
                 logits[o + label[base + i]] -= wgt;
             });
             for (double l : rowLoss) loss += l;
@@ -58,5 +64,44 @@ final class CrossEntropy {
                 Gemm.sgemm(true, false, V, d, rows, 1f, logits, 0, V, xf, r0 * d, d, 1f, head.grad, 0, d);
         }
         return loss;
+    }
+
+    private static final VectorSpecies<Float> F = Vec.species();
+    private static final VectorSpecies<Double> D = Vec.D;
+
+    private static float max(float[] x, int o, int n) {
+        var acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j + F.length() <= n; j += F.length()) acc = acc.max(FloatVector.fromArray(F, x, o + j));
+        float max = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) max = Math.max(max, x[o + j]);
+        return max;
+    }
+
+    /** sum_j exp(x[o + j] - max) in double (exponentials of the float differences, as Math.exp would take them). */
+    private static double sumExp(float[] x, int o, int n, float max) {
+        var acc = DoubleVector.zero(D);
+        int j = 0;
+        for (; j + F.length() <= n; j += F.length()) {
+            var v = FloatVector.fromArray(F, x, o + j).sub(max);
+            acc = acc.add(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP))
+                    .add(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).lanewise(VectorOperators.EXP));
+        }
+        double sum = Lanes.sum(acc);
+        for (; j < n; j++) sum += Math.exp(x[o + j] - max);
+        return sum;
+    }
+
+    /** x[o + j] = (float) (weight * exp(x[o + j] - lse)), the differences and exponentials in double. */
+    private static void softmax(float[] x, int o, int n, double lse, float weight) {
+        int j = 0;
+        for (; j + F.length() <= n; j += F.length()) {
+            var v = FloatVector.fromArray(F, x, o + j);
+            var lo = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(lse).lanewise(VectorOperators.EXP).mul(weight);
+            var hi = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(lse).lanewise(VectorOperators.EXP).mul(weight);
+            ((FloatVector) lo.convertShape(VectorOperators.D2F, F, 0))
+                    .add((FloatVector) hi.convertShape(VectorOperators.D2F, F, -1)).intoArray(x, o + j);
+        }
+        for (; j < n; j++) x[o + j] = (float) (weight * Math.exp(x[o + j] - lse));
     }
 }

@@ -57,4 +57,31 @@ class GemmTest {
             }
         assertEquals(0f, c[0]);
     }
+
+    /** Large enough that OpenBLAS products are cut into blocks of rows (m >= n) or of columns (m < n). */
+    @Test
+    void productsSplitAcrossCoresMatchFloat64() {
+        Random r = new Random(11);
+        for (int[] mnk : new int[][] {{300, 40, 64}, {40, 300, 64}})
+            for (boolean ta : new boolean[] {false, true})
+                for (boolean tb : new boolean[] {false, true}) {
+                    int m = mnk[0], n = mnk[1], k = mnk[2];
+                    int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 5, ldc = n + 2; // padded rows
+                    float[] a = random(r, (ta ? k : m) * lda), b = random(r, (tb ? n : k) * ldb);
+                    float[] c = random(r, m * ldc);
+                    double[] want = naive(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2f, c, ldc);
+                    // the operands sit at offsets inside larger arrays
+                    float[] aa = new float[a.length + 7], bb = new float[b.length + 9], cc = new float[c.length + 4];
+                    System.arraycopy(a, 0, aa, 7, a.length);
+                    System.arraycopy(b, 0, bb, 9, b.length);
+                    System.arraycopy(c, 0, cc, 4, c.length);
+                    Gemm.sgemm(ta, tb, m, n, k, 0.5f, aa, 7, lda, bb, 9, ldb, 2f, cc, 4, ldc);
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < ldc; j++) {
+                            double w = j < n ? want[i * ldc + j] : c[i * ldc + j]; // padding untouched
+                            assertEquals(w, cc[4 + i * ldc + j], 1e-4 * (1 + Math.abs(w)),
+                                    m + "x" + n + " ta=" + ta + " tb=" + tb + " (" + i + ", " + j + ")");
+                        }
+                }
+    }
 }
