@@ -40,7 +40,7 @@ public final class SteerCommand implements Callable<Integer> {
     @Mixin
     HookOptions hookOptions;
 
-    @Option(names = "--scales", split = ",", defaultValue = "", paramLabel = "S", description = "steering scales, e.g. 2,4,8")
+    @Option(names = "--scales", split = ",", paramLabel = "S", description = "steering scales, e.g. 2,4,8")
     double[] scales;
 
     @Option(names = "--add-all", description = "also add at all hooks at once, per scale")
@@ -95,7 +95,7 @@ public final class SteerCommand implements Callable<Integer> {
         Directions d = Directions.load(directions);
         List<String> hooks = hookOptions.resolve(w.config().numHiddenLayers(), List.copyOf(d.byHook().keySet()));
         if (hookOptions.layers == null && hookOptions.hooks == null) hooks = List.copyOf(d.byHook().keySet());
-        SteeringPlan plan = new SteeringPlan(hooks, scales, addAll, ablate, ablateAll, loraB, null, randomControl,
+        SteeringPlan plan = new SteeringPlan(hooks, scales == null ? new double[0] : scales, addAll, ablate, ablateAll, loraB, null, randomControl,
                 normalize, fromPosition, seed);
         World wd = world.world();
         try (Tokenizer tok = Tokenizer.load(model)) {
