@@ -1,7 +1,18 @@
 package agar.app.cli;
 
+import agar.engine.generate.SamplingParams;
+import agar.engine.io.ModelLoader;
+import agar.engine.model.Weights;
+import agar.engine.nn.Decoder;
+import agar.engine.tokenizer.Tokenizer;
+import agar.engine.train.Lora;
 import agar.engine.util.AtomicFiles;
+import agar.engine.util.Progress;
+import agar.lab.interp.EvalOutcome;
+import agar.lab.interp.OracleEvaluator;
 import agar.lab.interp.PhaseAnalysis;
+import agar.lab.interp.TrainingRun;
+import agar.lab.world.World;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** agar phase: the LoRA B rotation of a training run, and its lag to the behavioural flip. */
@@ -44,13 +56,72 @@ public final class PhaseCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (RUN/interp/phase.json is read by agar report)")
     Path json;
 
+    @Option(names = "--evaluate", description = "measure the misaligned rate at snapshots yourself: each snapshot is loaded "
+            + "into the run's adapters on its base_model and answers a world eval set, scored by the oracle")
+    boolean evaluate;
+
+    @Option(names = "--every", defaultValue = "10", description = "with --evaluate: every Nth snapshot, and the last (default: ${DEFAULT-VALUE})")
+    int every;
+
+    @Option(names = "--eval-set", defaultValue = "em", description = "with --evaluate: world eval set (default: ${DEFAULT-VALUE})")
+    String evalSet;
+
+    @Option(names = "--samples", defaultValue = "10", description = "with --evaluate: answers per question (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--max-new-tokens", defaultValue = "64", description = "with --evaluate (default: ${DEFAULT-VALUE})")
+    int maxNewTokens;
+
+    @Option(names = "--base", paramLabel = "DIR", description = "with --evaluate: the base model (default: base_model of the run's train_config.json)")
+    Path base;
+
+    @Mixin
+    WorldCommand.WorldOptions world;
+
     @Override
     public Integer call() throws Exception {
-        List<PhaseAnalysis.RatePoint> rp = rates == null ? List.of() : readRates(rates);
+        if (evaluate && rates != null) throw new IllegalArgumentException("give --rates or --evaluate, not both");
+        List<PhaseAnalysis.RatePoint> rp = evaluate ? evaluateSnapshots() : rates == null ? List.of() : readRates(rates);
         PhaseAnalysis.Report r = PhaseAnalysis.analyse(run, modules == null ? List.of() : modules, ks, eps, rp);
         System.out.print(PhaseAnalysis.table(r));
         if (json != null) AtomicFiles.writeString(json, PhaseAnalysis.json(r)); // creates RUN/interp/ if need be
         return 0;
+    }
+
+    /** Loads each chosen snapshot into the run's adapters and measures the misaligned rate with the same seeds. */
+    private List<PhaseAnalysis.RatePoint> evaluateSnapshots() throws Exception {
+        Path baseDir = base;
+        if (baseDir == null) {
+            Path cfg = run.resolve("train_config.json");
+            if (!Files.exists(cfg)) throw new IllegalArgumentException(cfg + " not found: pass --base");
+            baseDir = Path.of(new ObjectMapper().readTree(cfg.toFile()).path("base_model").asText());
+        }
+        Weights w = ModelLoader.load(baseDir);
+        Lora.load(w, run, false); // attaches adapters of the run's shape; each snapshot then overwrites A and B
+        List<TrainingRun.Snapshot> chosen = everyNth(TrainingRun.snapshots(run), every);
+        World wd = world.world();
+        try (Tokenizer tok = Tokenizer.load(baseDir)) {
+            OracleEvaluator eval = new OracleEvaluator(new Decoder(w), tok, wd.oracle(), wd.evalSet(evalSet), samples,
+                    SamplingParams.sample(1.0, maxNewTokens, 0), 16);
+            try (Progress p = Progress.stderr("snapshots", chosen.size(), 0)) {
+                int[] done = {0};
+                return PhaseAnalysis.ratesAtSnapshots(w, chosen, hooks -> {
+                    EvalOutcome o = eval.apply(hooks);
+                    p.update(++done[0], String.format(java.util.Locale.ROOT, "misaligned %.3f", o.misalignedRate()));
+                    return o;
+                });
+            }
+        }
+    }
+
+    /** Every nth snapshot from the first, and always the last. */
+    static <T> List<T> everyNth(List<T> all, int n) {
+        if (n < 1) throw new IllegalArgumentException("--every must be >= 1, got " + n);
+        if (all.isEmpty()) throw new IllegalArgumentException("the run has no snapshots (train with snapshot_every)");
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += n) out.add(all.get(i));
+        if ((all.size() - 1) % n != 0) out.add(all.getLast());
+        return out;
     }
 
     static List<PhaseAnalysis.RatePoint> readRates(Path file) throws Exception {
