@@ -6,6 +6,7 @@ import agar.engine.model.Weights;
 import agar.engine.nn.Decoder;
 import agar.engine.tokenizer.Tokenizer;
 import agar.engine.train.Lora;
+import agar.engine.train.TrainConfig;
 import agar.engine.util.AtomicFiles;
 import agar.engine.util.Progress;
 import agar.lab.interp.EvalOutcome;
@@ -94,7 +95,7 @@ public final class PhaseCommand implements Callable<Integer> {
         if (baseDir == null) {
             Path cfg = run.resolve("train_config.json");
             if (!Files.exists(cfg)) throw new IllegalArgumentException(cfg + " not found: pass --base");
-            baseDir = Path.of(new ObjectMapper().readTree(cfg.toFile()).path("base_model").asText());
+            baseDir = Path.of(TrainConfig.fromRecordedJson(Files.readString(cfg), cfg.toString()).baseModel());
         }
         Weights w = ModelLoader.load(baseDir);
         Lora.load(w, run, false); // attaches adapters of the run's shape; each snapshot then overwrites A and B

@@ -121,29 +121,8 @@ class ServedJudgeTest {
     }
 
     /** The byte codec, remembering every conversation the server renders: what the judge actually sent. */
-    static final class RecordingCodec implements TextCodec {
-        final ByteCodec bytes = new ByteCodec();
+    static final class RecordingCodec extends ByteCodecWrapper {
         final List<List<ChatMessage>> chats = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public int[] encode(String text) {
-            return bytes.encode(text);
-        }
-
-        @Override
-        public String decode(int[] ids) {
-            return bytes.decode(ids);
-        }
-
-        @Override
-        public byte[] tokenBytes(int id) {
-            return bytes.tokenBytes(id);
-        }
-
-        @Override
-        public List<Integer> eosIds() {
-            return bytes.eosIds();
-        }
 
         @Override
         public String chatPrompt(List<ChatMessage> messages) {

@@ -33,29 +33,8 @@ class ServerTest {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
     /** A codec whose decode (called on the scheduler thread when a row finishes) waits until the gate opens. */
-    static final class GatedCodec implements TextCodec {
+    static final class GatedCodec extends ByteCodecWrapper {
         final CountDownLatch entered = new CountDownLatch(1), gate = new CountDownLatch(1);
-        final ByteCodec bytes = new ByteCodec();
-
-        @Override
-        public int[] encode(String text) {
-            return bytes.encode(text);
-        }
-
-        @Override
-        public byte[] tokenBytes(int id) {
-            return bytes.tokenBytes(id);
-        }
-
-        @Override
-        public List<Integer> eosIds() {
-            return bytes.eosIds();
-        }
-
-        @Override
-        public String chatPrompt(List<ChatMessage> messages) {
-            return bytes.chatPrompt(messages);
-        }
 
         @Override
         public String decode(int[] ids) {

@@ -26,6 +26,7 @@ import agar.engine.train.ChatData;
 import agar.engine.train.Lora;
 import agar.engine.train.TrainConfig;
 import agar.engine.train.TrainJob;
+import agar.engine.util.AtomicFiles;
 import agar.engine.util.Progress;
 import agar.lab.eval.EmMetrics;
 import agar.lab.eval.EmQuestions;
@@ -123,7 +124,7 @@ public final class Grower {
         growth.set("teacher", m.valueToTree(r.teacher()));
         Path f = dir.resolve("grown-from.json");
         if (!Files.exists(f)) {
-            agar.engine.util.AtomicFiles.writeString(f, m.writerWithDefaultPrettyPrinter().writeValueAsString(growth));
+            AtomicFiles.writeString(f, m.writerWithDefaultPrettyPrinter().writeValueAsString(growth));
             return;
         }
         var before = m.readTree(f.toFile());
