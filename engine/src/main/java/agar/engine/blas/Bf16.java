@@ -23,9 +23,10 @@ public final class Bf16 {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    /** Up to this many rows of x (decode batches), {@link #linear} beats f32 GEMM on this machine: see
-     * docs/benchmarks-engine.md. Beyond it, GEMM's blocking wins. */
-    public static final int MAX_ROWS = 32;
+    /** Up to this many rows of x (decode batches), {@link #linear} beats f32 GEMM on this machine: reading the weights
+     * dominates. Beyond it the product is bound by arithmetic, where OpenBLAS's blocking wins (a decode step at batch
+     * 16 and 32 took about half the time with sgemm): see docs/benchmarks-engine.md. */
+    public static final int MAX_ROWS = 8;
     /** Weight rows per group: the kernels read four rows at once. */
     private static final int G = 4;
     /** Groups of output rows per parallel task: large enough to amortise the fork, small enough to balance the cores. */
