@@ -1,7 +1,5 @@
 package agar.engine.blas;
 
-import java.util.stream.IntStream;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -132,7 +130,7 @@ public final class Bf16 {
                 throw new IllegalArgumentException("x or y too small for " + m + " rows of " + w.rows + " x " + w.cols);
             firstTask[p + 1] = firstTask[p] + (w.groups + GROUPS_PER_TASK - 1) / GROUPS_PER_TASK;
         }
-        IntStream.range(0, firstTask[ws.length]).parallel().forEach(t -> {
+        Threads.forEach(firstTask[ws.length], t -> {
             int p = 0;
             while (t >= firstTask[p + 1]) p++;
             ws[p].task(t - firstTask[p], x, ys[p], m, accumulate);

@@ -1,7 +1,8 @@
 package agar.engine.nn;
 
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
+
+import agar.engine.blas.Threads;
 
 /** Splits independent row work across the cores. Each index writes only its own outputs, so results are
  * bit-identical whatever the thread count or schedule. */
@@ -15,7 +16,7 @@ final class Parallel {
         if (n <= 1 || (long) n * workPerItem < MIN_PARALLEL_WORK) {
             for (int i = 0; i < n; i++) body.accept(i);
         } else {
-            IntStream.range(0, n).parallel().forEach(body);
+            Threads.forEach(n, body);
         }
     }
 }
