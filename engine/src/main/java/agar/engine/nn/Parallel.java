@@ -12,11 +12,17 @@ final class Parallel {
     /** Below this much work (in multiply-adds) threads cost more than they save. */
     private static final long MIN_PARALLEL_WORK = 1 << 15;
 
+    /** Indices are handed out in runs of about this much work, so that taking one costs little next to doing it. */
+    private static final long RUN_WORK = 1 << 13;
+
     static void forEach(int n, long workPerItem, IntConsumer body) {
         if (n <= 1 || (long) n * workPerItem < MIN_PARALLEL_WORK) {
             for (int i = 0; i < n; i++) body.accept(i);
         } else {
-            Threads.forEach(n, body);
+            int run = Math.clamp(RUN_WORK / Math.max(1, workPerItem), 1, n);
+            Threads.forEach((n + run - 1) / run, r -> {
+                for (int i = r * run, end = Math.min(n, i + run); i < end; i++) body.accept(i);
+            });
         }
     }
 }
