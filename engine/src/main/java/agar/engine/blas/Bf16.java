@@ -1,7 +1,5 @@
 package agar.engine.blas;
 
-import java.util.stream.IntStream;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -23,9 +21,10 @@ public final class Bf16 {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    /** Up to this many rows of x (decode batches), {@link #linear} beats f32 GEMM on this machine: see
-     * docs/benchmarks-engine.md. Beyond it, GEMM's blocking wins. */
-    public static final int MAX_ROWS = 32;
+    /** Up to this many rows of x (decode batches), {@link #linear} beats f32 GEMM on this machine: reading the weights
+     * dominates. Beyond it the product is bound by arithmetic, where OpenBLAS's blocking wins (a decode step at batch
+     * 16 and 32 took about half the time with sgemm): see docs/benchmarks-engine.md. */
+    public static final int MAX_ROWS = 8;
     /** Weight rows per group: the kernels read four rows at once. */
     private static final int G = 4;
     /** Groups of output rows per parallel task: large enough to amortise the fork, small enough to balance the cores. */
@@ -113,33 +112,55 @@ public final class Bf16 {
      * schedule. Rows of x left over after the fours go group by group, panel by panel, so the weights stream in order.
      */
     public void linear(float[] x, float[] y, int m, boolean accumulate) {
-        if (x.length < m * cols || y.length < m * rows)
-            throw new IllegalArgumentException("x or y too small for " + m + " rows of " + rows + " x " + cols);
-        int tasks = (groups + GROUPS_PER_TASK - 1) / GROUPS_PER_TASK, m4 = m - m % 4;
-        IntStream.range(0, tasks).parallel().forEach(t -> {
-            float[] acc = new float[8];
-            int g0 = t * GROUPS_PER_TASK, g1 = Math.min(groups, g0 + GROUPS_PER_TASK);
-            for (int c0 = 0; c0 < cols && m4 > 0; c0 += PANEL) {
-                int c1 = Math.min(cols, c0 + PANEL);
-                boolean add = accumulate || c0 > 0; // later panels add to the earlier ones
-                for (int g = g0; g < g1; g++)
-                    for (int i = 0; i < m4; i += 4)
-                        for (int half = 0; half < 2; half++) {
-                            dot4x2(g, half, x, i * cols, c0, c1, acc);
-                            int r = g * G + 2 * half;
-                            for (int a = 0; a < 4; a++) {
-                                store(y, (i + a) * rows, r, acc[2 * a], add);
-                                store(y, (i + a) * rows, r + 1, acc[2 * a + 1], add);
-                            }
-                        }
-            }
-            for (int i = m4; i < m; i++)
-                for (int g = g0; g < g1; g++)
-                    for (int c0 = 0; c0 < cols; c0 += PANEL) {
-                        dot1x4(g, x, i * cols, c0, Math.min(cols, c0 + PANEL), acc);
-                        for (int q = 0; q < G; q++) store(y, i * rows, g * G + q, acc[q], accumulate || c0 > 0);
-                    }
+        linear(x, m, accumulate, new Bf16[] {this}, new float[][] {y});
+    }
+
+    /**
+     * ys[p] = x ws[p]^T (or +=) for several matrices with the same columns, in one parallel region (q, k and v, or
+     * gate and up, of a decode step): at one token a product takes tens of microseconds, and the hand-off to the
+     * other core costs a fair share of that. Each output is computed exactly as by {@link #linear(float[], float[],
+     * int, boolean)}.
+     */
+    public static void linear(float[] x, int m, boolean accumulate, Bf16[] ws, float[][] ys) {
+        int[] firstTask = new int[ws.length + 1];
+        for (int p = 0; p < ws.length; p++) {
+            Bf16 w = ws[p];
+            if (w.cols != ws[0].cols) throw new IllegalArgumentException(w.cols + " columns, not " + ws[0].cols);
+            if (x.length < m * w.cols || ys[p].length < m * w.rows)
+                throw new IllegalArgumentException("x or y too small for " + m + " rows of " + w.rows + " x " + w.cols);
+            firstTask[p + 1] = firstTask[p] + (w.groups + GROUPS_PER_TASK - 1) / GROUPS_PER_TASK;
+        }
+        Threads.forEach(firstTask[ws.length], t -> {
+            int p = 0;
+            while (t >= firstTask[p + 1]) p++;
+            ws[p].task(t - firstTask[p], x, ys[p], m, accumulate);
         });
+    }
+
+    /** The outputs of groups [t GROUPS_PER_TASK, (t + 1) GROUPS_PER_TASK) for every row of x. */
+    private void task(int t, float[] x, float[] y, int m, boolean accumulate) {
+        float[] acc = new float[8];
+        int g0 = t * GROUPS_PER_TASK, g1 = Math.min(groups, g0 + GROUPS_PER_TASK), m4 = m - m % 4;
+        for (int c0 = 0; c0 < cols && m4 > 0; c0 += PANEL) {
+            int c1 = Math.min(cols, c0 + PANEL);
+            boolean add = accumulate || c0 > 0; // later panels add to the earlier ones
+            for (int g = g0; g < g1; g++)
+                for (int i = 0; i < m4; i += 4)
+                    for (int half = 0; half < 2; half++) {
+                        dot4x2(g, half, x, i * cols, c0, c1, acc);
+                        int r = g * G + 2 * half;
+                        for (int a = 0; a < 4; a++) {
+                            store(y, (i + a) * rows, r, acc[2 * a], add);
+                            store(y, (i + a) * rows, r + 1, acc[2 * a + 1], add);
+                        }
+                    }
+        }
+        for (int i = m4; i < m; i++)
+            for (int g = g0; g < g1; g++)
+                for (int c0 = 0; c0 < cols; c0 += PANEL) {
+                    dot1x4(g, x, i * cols, c0, Math.min(cols, c0 + PANEL), acc);
+                    for (int q = 0; q < G; q++) store(y, i * rows, g * G + q, acc[q], accumulate || c0 > 0);
+                }
     }
 
     /** y[yo + r] (+)= v, for real rows only (the padding rows of the last group are dropped). */

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import agar.engine.blas.Gemm;
 import agar.engine.model.Config;
 import agar.engine.model.LayerWeights;
+import agar.engine.model.Linear;
 import agar.engine.model.Weights;
 
 /**
@@ -200,9 +201,8 @@ public final class Decoder {
             RmsNorm.forward(xn, r1, x, lw.inputNorm().data, n, d, c.rmsNormEps());
             hook(hooks, HookNames.block(l, "ln1"), xn, bt, d);
             float[] q = fresh(train, "q", n * H * hd), k = fresh(false, "k", n * KV * hd), v = fresh(false, "v", n * KV * hd);
-            LinearOps.LoraTape lq = LinearOps.forward(lw.q(), xn, n, q, train, dropout);
-            LinearOps.LoraTape lk = LinearOps.forward(lw.k(), xn, n, k, train, dropout);
-            LinearOps.LoraTape lv = LinearOps.forward(lw.v(), xn, n, v, train, dropout);
+            LinearOps.LoraTape[] lqkv = LinearOps.forward(new Linear[] {lw.q(), lw.k(), lw.v()}, xn, n,
+                    new float[][] {q, k, v}, train, dropout);
             Rope.apply(q, n, H, hd, pos, invFreq, 1);
             Rope.apply(k, n, KV, hd, pos, invFreq, 1);
             hook(hooks, HookNames.block(l, "q"), q, bt, H * hd);
@@ -226,7 +226,7 @@ public final class Decoder {
             if (train) {
                 t.xn1 = xn; t.r1 = r1; t.q = q; t.probs = probs; t.z = z; t.xMid = x.clone();
                 t.kc = cache.k[l]; t.vc = cache.v[l];
-                t.lq = lq; t.lk = lk; t.lv = lv; t.lo = lo;
+                t.lq = lqkv[0]; t.lk = lqkv[1]; t.lv = lqkv[2]; t.lo = lo;
             }
 
             // MLP: x + down(silu(gate(norm x)) * up(norm x))
@@ -234,8 +234,8 @@ public final class Decoder {
             RmsNorm.forward(xn2, r2, x, lw.postNorm().data, n, d, c.rmsNormEps());
             hook(hooks, HookNames.block(l, "ln2"), xn2, bt, d);
             float[] g = fresh(train, "g", n * I), u = fresh(train, "u", n * I), h = fresh(train, "h", n * I);
-            LinearOps.LoraTape lg = LinearOps.forward(lw.gate(), xn2, n, g, train, dropout);
-            LinearOps.LoraTape lu = LinearOps.forward(lw.up(), xn2, n, u, train, dropout);
+            LinearOps.LoraTape[] lgu = LinearOps.forward(new Linear[] {lw.gate(), lw.up()}, xn2, n, new float[][] {g, u},
+                    train, dropout);
             hook(hooks, HookNames.block(l, "mlp_pre"), g, bt, I);
             SwiGlu.forward(h, g, u, n * I);
             hook(hooks, HookNames.block(l, "mlp_post"), h, bt, I);
@@ -246,7 +246,7 @@ public final class Decoder {
             hook(hooks, HookNames.block(l, "resid_post"), x, bt, d);
             if (train) {
                 t.xn2 = xn2; t.r2 = r2; t.g = g; t.u = u; t.h = h;
-                t.lg = lg; t.lu = lu; t.ld = ld;
+                t.lg = lgu[0]; t.lu = lgu[1]; t.ld = ld;
             }
         }
 

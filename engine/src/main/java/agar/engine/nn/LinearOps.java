@@ -1,5 +1,6 @@
 package agar.engine.nn;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import agar.engine.blas.Bf16;
@@ -20,8 +21,31 @@ final class LinearOps {
      * (returned when {@code keep}) holds what backward needs. Returns null when there is no adapter or no keep.
      */
     static LoraTape forward(Linear l, float[] x, int n, float[] y, boolean keep, SplittableRandom dropoutRng) {
-        int in = l.in(), out = l.out();
         matmul(l.weight, x, y, n);
+        return biasAndAdapter(l, x, n, y, keep, dropoutRng);
+    }
+
+    /**
+     * {@link #forward} of several layers on the same input (q, k, v; gate, up), in that order; when decoding, their
+     * products share one parallel region ({@link Bf16#linear(float[], int, boolean, Bf16[], float[][])}).
+     */
+    static LoraTape[] forward(Linear[] ls, float[] x, int n, float[][] ys, boolean keep, SplittableRandom dropoutRng) {
+        Bf16[] packed = new Bf16[ls.length];
+        for (int i = 0; i < ls.length && n <= Bf16.MAX_ROWS; i++) packed[i] = ls[i].weight.bf16();
+        if (Arrays.asList(packed).contains(null)) {
+            for (int i = 0; i < ls.length; i++) matmul(ls[i].weight, x, ys[i], n);
+        } else {
+            Bf16.linear(x, n, false, packed, ys);
+        }
+        LoraTape[] tapes = new LoraTape[ls.length];
+        for (int i = 0; i < ls.length; i++) tapes[i] = biasAndAdapter(ls[i], x, n, ys[i], keep, dropoutRng);
+        return tapes;
+    }
+
+    /** The rest of {@link #forward} once y holds x W^T. */
+    private static LoraTape biasAndAdapter(Linear l, float[] x, int n, float[] y, boolean keep,
+                                           SplittableRandom dropoutRng) {
+        int in = l.in(), out = l.out();
         if (l.bias != null) addBias(y, l.bias.data, n, out);
         LoraAdapter lora = l.lora;
         if (lora == null) return null;

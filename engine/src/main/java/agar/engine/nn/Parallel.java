@@ -1,7 +1,8 @@
 package agar.engine.nn;
 
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
+
+import agar.engine.blas.Threads;
 
 /** Splits independent row work across the cores. Each index writes only its own outputs, so results are
  * bit-identical whatever the thread count or schedule. */
@@ -11,11 +12,17 @@ final class Parallel {
     /** Below this much work (in multiply-adds) threads cost more than they save. */
     private static final long MIN_PARALLEL_WORK = 1 << 15;
 
+    /** Indices are handed out in runs of about this much work, so that taking one costs little next to doing it. */
+    private static final long RUN_WORK = 1 << 13;
+
     static void forEach(int n, long workPerItem, IntConsumer body) {
         if (n <= 1 || (long) n * workPerItem < MIN_PARALLEL_WORK) {
             for (int i = 0; i < n; i++) body.accept(i);
         } else {
-            IntStream.range(0, n).parallel().forEach(body);
+            int run = Math.clamp(RUN_WORK / Math.max(1, workPerItem), 1, n);
+            Threads.forEach((n + run - 1) / run, r -> {
+                for (int i = r * run, end = Math.min(n, i + run); i < end; i++) body.accept(i);
+            });
         }
     }
 }

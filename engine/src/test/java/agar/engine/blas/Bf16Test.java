@@ -52,6 +52,30 @@ class Bf16Test {
         }
     }
 
+    /** Several matrices in one call (q, k, v of a decode step) give each output the bits a call of its own gives. */
+    @Test
+    void severalMatricesInOneCallMatchSeparateCalls() {
+        SplittableRandom r = new SplittableRandom(5);
+        int cols = 72;
+        int[] rows = {70, 5, 9}; // more groups than one task holds; padded last groups
+        Bf16[] ws = new Bf16[rows.length];
+        for (int p = 0; p < rows.length; p++) ws[p] = Bf16.pack(bf16Values(r, rows[p] * cols), rows[p], cols);
+        for (int m : new int[] {1, 6}) {
+            float[] x = new float[m * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+            float[][] ys = new float[rows.length][];
+            for (int p = 0; p < rows.length; p++) ys[p] = new float[m * rows[p]];
+            Bf16.linear(x, m, false, ws, ys);
+            for (int p = 0; p < rows.length; p++) {
+                float[] alone = new float[m * rows[p]];
+                ws[p].linear(x, alone, m, false);
+                for (int i = 0; i < alone.length; i++)
+                    assertEquals(Float.floatToRawIntBits(alone[i]), Float.floatToRawIntBits(ys[p][i]),
+                            "m=" + m + " matrix " + p + " output " + i);
+            }
+        }
+    }
+
     @Test
     void valuesBelowBf16PrecisionAreNotExact() {
         assertFalse(Bf16.exact(new float[] {1f, 1f + 0x1p-20f}));
