@@ -67,7 +67,7 @@ final class OpenBlas implements Gemm.Backend {
         boolean byRows = m >= n;
         int dim = byRows ? m : n;
         int blocks = (int) Math.min(Math.min(4L * CORES, dim / MIN_BLOCK), work / MIN_PARALLEL_WORK);
-        if (CORES == 1 || blocks < 2) {
+        if (CORES == 1 || blocks < 2 || Gemm.inParallelRegion()) {
             call(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }

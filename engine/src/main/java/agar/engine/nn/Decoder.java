@@ -214,7 +214,8 @@ public final class Decoder {
             float[] probs = train || hooks.wants(patternName) ? new float[bt.batch * H * bt.seq * cache.capacity] : null;
             float[] z = fresh(train, "z", n * H * hd);
             float[] scores = probs != null ? null : buf("scores", bt.batch * H * cache.capacity);
-            Attention.forward(z, probs, scores, q, cache.k[l], cache.v[l], shape, bt.start, bt.len);
+            if (train) Attention.forwardFull(z, probs, q, cache.k[l], cache.v[l], shape, bt.len);
+            else Attention.forward(z, probs, scores, q, cache.k[l], cache.v[l], shape, bt.start, bt.len);
             if (probs != null && hooks.wants(patternName))
                 hooks.run(new Activation(patternName, probs, new int[] {bt.batch, H, bt.seq, cache.capacity}, bt.start, bt.len));
             hook(hooks, HookNames.block(l, "z"), z, bt, H * hd);
@@ -278,7 +279,7 @@ public final class Decoder {
         float[] dz = new float[n * H * hd];
         LinearOps.backward(lw.o(), t.z, n, dx, dz, t.lo);
         float[] dq = new float[n * H * hd], dkc = new float[bt.batch * KV * bt.seq * hd], dvc = new float[dkc.length];
-        Attention.backward(dq, dkc, dvc, dz, t.probs, t.q, t.kc, t.vc, shape, bt.len);
+        Attention.backwardFull(dq, dkc, dvc, dz, t.probs, t.q, t.kc, t.vc, shape, bt.len);
         float[] dk = new float[n * KV * hd], dv = new float[n * KV * hd];
         Attention.load(dk, dkc, shape, bt.len);
         Attention.load(dv, dvc, shape, bt.len);
