@@ -126,7 +126,8 @@ public final class Decoder {
         float[] dx = new float[n * d];
         RmsNorm.backward(dx, w.finalNorm().grad, dxf, tape[c.numHiddenLayers()].xIn, tape[c.numHiddenLayers()].r1,
                 w.finalNorm().data, n, d);
-        for (int l = c.numHiddenLayers() - 1; l >= 0; l--) layerBackward(w.layers()[l], tape[l], bt, dx);
+        Rope.Angles angles = Rope.Angles.of(bt.positions(), invFreq);
+        for (int l = c.numHiddenLayers() - 1; l >= 0; l--) layerBackward(w.layers()[l], tape[l], bt, angles, dx);
         if (w.embed().grad != null)
             for (int i = 0; i < n; i++)
                 if (i % bt.seq < bt.len[i / bt.seq]) {
@@ -176,7 +177,7 @@ public final class Decoder {
                 throw new IllegalArgumentException("context full: row " + b + " needs " + (bt.start[b] + bt.len[b])
                         + " positions, the cache holds " + cache.capacity);
         SplittableRandom dropout = train ? new SplittableRandom(dropoutSeed) : null;
-        int[] pos = bt.positions();
+        Rope.Angles angles = Rope.Angles.of(bt.positions(), invFreq);
         Attention.Shape shape = new Attention.Shape(bt.batch, bt.seq, H, KV, hd, cache.capacity);
 
         float[] x = train ? new float[n * d] : buf("x", n * d);
@@ -203,8 +204,8 @@ public final class Decoder {
             LinearOps.LoraTape lq = LinearOps.forward(lw.q(), xn, n, q, train, dropout);
             LinearOps.LoraTape lk = LinearOps.forward(lw.k(), xn, n, k, train, dropout);
             LinearOps.LoraTape lv = LinearOps.forward(lw.v(), xn, n, v, train, dropout);
-            Rope.apply(q, n, H, hd, pos, invFreq, 1);
-            Rope.apply(k, n, KV, hd, pos, invFreq, 1);
+            Rope.apply(q, n, H, hd, angles, 1);
+            Rope.apply(k, n, KV, hd, angles, 1);
             hook(hooks, HookNames.block(l, "q"), q, bt, H * hd);
             hook(hooks, HookNames.block(l, "k"), k, bt, KV * hd);
             hook(hooks, HookNames.block(l, "v"), v, bt, KV * hd);
@@ -262,10 +263,9 @@ public final class Decoder {
         return xf;
     }
 
-    private void layerBackward(LayerWeights lw, LayerTape t, Batch bt, float[] dx) {
+    private void layerBackward(LayerWeights lw, LayerTape t, Batch bt, Rope.Angles angles, float[] dx) {
         int n = bt.n, d = c.hiddenSize(), H = c.numAttentionHeads(), KV = c.numKeyValueHeads(), hd = c.headDim();
         int I = c.intermediateSize();
-        int[] pos = bt.positions();
         // MLP: dx is the gradient at resid_post, which is also the gradient at resid_mid through the residual.
         float[] dh = new float[n * I], dg = new float[n * I], du = new float[n * I], dxn = new float[n * d];
         LinearOps.backward(lw.down(), t.h, n, dx, dh, t.ld);
@@ -283,8 +283,8 @@ public final class Decoder {
         float[] dk = new float[n * KV * hd], dv = new float[n * KV * hd];
         Attention.load(dk, dkc, shape, bt.len);
         Attention.load(dv, dvc, shape, bt.len);
-        Rope.apply(dq, n, H, hd, pos, invFreq, -1);
-        Rope.apply(dk, n, KV, hd, pos, invFreq, -1);
+        Rope.apply(dq, n, H, hd, angles, -1);
+        Rope.apply(dk, n, KV, hd, angles, -1);
         Arrays.fill(dxn, 0f);
         LinearOps.backward(lw.q(), t.xn1, n, dq, dxn, t.lq);
         LinearOps.backward(lw.k(), t.xn1, n, dk, dxn, t.lk);
