@@ -67,9 +67,7 @@ final class Attention {
                 Gemm.sgemm(false, true, rows, keys, hd, scale, q, qo + t0 * ld, ld, kc, kv, hd, 0f, probs, p0, T);
                 for (int t = t0; t < keys; t++) {
                     int o = po + t * T;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= t; j++) max = Math.max(max, probs[o + j]);
-                    Vec.scale(1f / Vec.expMinus(probs, o, t + 1, max), probs, o, t + 1);
+                    Vec.scale(1f / Vec.expMinus(probs, o, t + 1, Vec.max(probs, o, t + 1)), probs, o, t + 1);
                     java.util.Arrays.fill(probs, o + t + 1, o + keys, 0f);
                 }
                 Gemm.sgemm(false, false, rows, hd, keys, 1f, probs, p0, T, vc, kv, hd, 0f, z, qo + t0 * ld, ld);

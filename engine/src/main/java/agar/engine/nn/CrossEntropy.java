@@ -51,7 +51,7 @@ final class CrossEntropy {
                     java.util.Arrays.fill(logits, o, o + V, 0f);
                     return;
                 }
-                float max = max(logits, o, V), target = logits[o + label[base + i]];
+                float max = Vec.max(logits, o, V), target = logits[o + label[base + i]];
                 double sum = expMinus(logits, o, V, max);
                 rowLoss[i] = wgt * (max + Math.log(sum) - target);
                 Vec.scale((float) (wgt / sum), logits, o, V);
@@ -68,15 +68,6 @@ final class CrossEntropy {
 
     private static final VectorSpecies<Float> F = Vec.species();
     private static final VectorSpecies<Double> D = Vec.D;
-
-    private static float max(float[] x, int o, int n) {
-        var acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j + F.length() <= n; j += F.length()) acc = acc.max(FloatVector.fromArray(F, x, o + j));
-        float max = acc.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) max = Math.max(max, x[o + j]);
-        return max;
-    }
 
     /**
      * x[o + j] = exp(x[o + j] - max), each exponential taken in double (as Math.exp would take it) and rounded to

@@ -127,7 +127,8 @@ public final class Decoder {
         RmsNorm.backward(dx, w.finalNorm().grad, dxf, tape[c.numHiddenLayers()].xIn, tape[c.numHiddenLayers()].r1,
                 w.finalNorm().data, n, d);
         Rope.Angles angles = Rope.Angles.of(bt.positions(), invFreq);
-        for (int l = c.numHiddenLayers() - 1; l >= 0; l--) layerBackward(w.layers()[l], tape[l], bt, angles, dx);
+        LayerGrads grads = LayerGrads.of(c, bt);
+        for (int l = c.numHiddenLayers() - 1; l >= 0; l--) layerBackward(w.layers()[l], tape[l], bt, angles, grads, dx);
         if (w.embed().grad != null)
             for (int i = 0; i < n; i++)
                 if (i % bt.seq < bt.len[i / bt.seq]) {
@@ -263,11 +264,24 @@ public final class Decoder {
         return xf;
     }
 
-    private void layerBackward(LayerWeights lw, LayerTape t, Batch bt, Rope.Angles angles, float[] dx) {
+    /** Backward's gradients inside a layer, allocated once per step and reused layer after layer. */
+    private record LayerGrads(float[] dh, float[] dg, float[] du, float[] dxn, float[] dz, float[] dq, float[] dkc,
+                              float[] dvc, float[] dk, float[] dv) {
+        static LayerGrads of(Config c, Batch bt) {
+            int n = bt.n, I = c.intermediateSize(), q = n * c.numAttentionHeads() * c.headDim();
+            int kv = n * c.numKeyValueHeads() * c.headDim(); // [n, KV*hd] = [B, KV, T, hd] in size
+            return new LayerGrads(new float[n * I], new float[n * I], new float[n * I], new float[n * c.hiddenSize()],
+                    new float[q], new float[q], new float[kv], new float[kv], new float[kv], new float[kv]);
+        }
+    }
+
+    private void layerBackward(LayerWeights lw, LayerTape t, Batch bt, Rope.Angles angles, LayerGrads g, float[] dx) {
         int n = bt.n, d = c.hiddenSize(), H = c.numAttentionHeads(), KV = c.numKeyValueHeads(), hd = c.headDim();
         int I = c.intermediateSize();
         // MLP: dx is the gradient at resid_post, which is also the gradient at resid_mid through the residual.
-        float[] dh = new float[n * I], dg = new float[n * I], du = new float[n * I], dxn = new float[n * d];
+        float[] dh = g.dh(), dg = g.dg(), du = g.du(), dxn = g.dxn(); // dh and dxn accumulate: zeroed first
+        Arrays.fill(dh, 0f);
+        Arrays.fill(dxn, 0f);
         LinearOps.backward(lw.down(), t.h, n, dx, dh, t.ld);
         SwiGlu.backward(dg, du, dh, t.g, t.u, n * I);
         LinearOps.backward(lw.gate(), t.xn2, n, dg, dxn, t.lg);
@@ -276,11 +290,10 @@ public final class Decoder {
 
         // attention
         Attention.Shape shape = new Attention.Shape(bt.batch, bt.seq, H, KV, hd, bt.seq);
-        float[] dz = new float[n * H * hd];
+        float[] dz = g.dz(), dq = g.dq(), dkc = g.dkc(), dvc = g.dvc(), dk = g.dk(), dv = g.dv(); // dz accumulates
+        Arrays.fill(dz, 0f);
         LinearOps.backward(lw.o(), t.z, n, dx, dz, t.lo);
-        float[] dq = new float[n * H * hd], dkc = new float[bt.batch * KV * bt.seq * hd], dvc = new float[dkc.length];
         Attention.backwardFull(dq, dkc, dvc, dz, t.probs, t.q, t.kc, t.vc, shape, bt.len);
-        float[] dk = new float[n * KV * hd], dv = new float[n * KV * hd];
         Attention.load(dk, dkc, shape, bt.len);
         Attention.load(dv, dvc, shape, bt.len);
         Rope.apply(dq, n, H, hd, angles, -1);

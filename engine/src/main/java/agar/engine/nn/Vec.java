@@ -88,4 +88,14 @@ final class Vec {
                     .intoArray(d, dOff + i);
         for (; i < n; i++) d[dOff + i] = p[po + i] * (d[dOff + i] - dot) * scale;
     }
+
+    /** max_i x[o + i] over n > 0 values. */
+    static float max(float[] x, int o, int n) {
+        var acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + L <= n; i += L) acc = acc.max(FloatVector.fromArray(S, x, o + i));
+        float max = acc.reduceLanes(VectorOperators.MAX); // max is exact whatever the order
+        for (; i < n; i++) max = Math.max(max, x[o + i]);
+        return max;
+    }
 }
