@@ -25,6 +25,13 @@ import java.util.SplittableRandom;
 public final class TrainBench {
     private TrainBench() {}
 
+    /**
+     * Unmeasured steps first: the JIT compiles the kernels during the first few. On the shared 2-core machine the micro
+     * model's steps 1-3 took 6-9 s, 3 s and 1.3 s, then ~0.5 s; with one warm-up step the mean of 3 measured steps was
+     * mostly compile time, not training speed.
+     */
+    static final int WARMUP_STEPS = 3;
+
     /** One measured case. */
     public record Result(String name, long params, long trainable, int tokensPerStep, double tokensPerSecond,
                          double mfu) {}
@@ -90,7 +97,7 @@ public final class TrainBench {
                 weight[b][t] = t == 0 ? 0 : 1f / (batch * (seqLen - 1));
             }
         long elapsed = 0;
-        for (int s = -1; s < steps; s++) { // step -1 warms up the JIT
+        for (int s = -WARMUP_STEPS; s < steps; s++) {
             long t0 = System.nanoTime();
             for (Tensor p : params) p.zeroGrad();
             d.lossAndBackward(tokens, weight);

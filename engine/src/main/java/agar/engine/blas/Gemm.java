@@ -35,6 +35,18 @@ public final class Gemm {
         return BACKEND;
     }
 
+    /** Bound inside a parallel region: the caller already spreads work over the cores, so a product runs as one call. */
+    private static final ScopedValue<Boolean> IN_PARALLEL_REGION = ScopedValue.newInstance();
+
+    /** Runs {@code body} with every product in it computed as one call on this thread. */
+    public static void singleThreaded(Runnable body) {
+        ScopedValue.where(IN_PARALLEL_REGION, true).run(body);
+    }
+
+    static boolean inParallelRegion() {
+        return IN_PARALLEL_REGION.isBound();
+    }
+
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {

@@ -1,5 +1,7 @@
 package agar.engine.nn;
 
+import agar.engine.blas.Gemm;
+
 /**
  * Causal grouped-query attention over a key/value buffer laid out [B, KV, cap, hd].
  * Queries q[n, H*hd] with n = B*T: row b*T+t is at absolute position start[b]+t and sees keys 0..start[b]+t.
@@ -15,7 +17,8 @@ final class Attention {
     }
 
     /**
-     * z[n, H*hd]. {@code probs} (nullable) [B, H, T, cap] keeps the softmax for backward and hook_pattern; without
+     * z[n, H*hd], for the KV-cache paths (prefill, decode) and inference: vector loops per query and key, which at a
+     * few queries per row beat GEMM calls. {@code probs} (nullable) [B, H, T, cap] keeps the softmax for hook_pattern; without
      * it the scores go to {@code scratch} [B*H, cap], one row per (batch, head), so nothing is allocated per token.
      */
     static void forward(float[] z, float[] probs, float[] scratch, float[] q, float[] kc, float[] vc, Shape s,
@@ -45,40 +48,66 @@ final class Attention {
         });
     }
 
+    /** Query rows per block in {@link #forwardFull}/{@link #backwardFull}: a block skips the keys after its last row. */
+    private static final int BLOCK = 64;
+
     /**
-     * Backward of {@link #forward} for a full sequence (start = 0, cap = T). dq[n, H*hd] is overwritten; dk, dv are
-     * [B, KV, T, hd] and overwritten. Work is split by (batch, kv head) so the heads sharing a kv head add their
-     * contributions in a fixed order.
+     * Training's attention over whole rows (start = 0, cap = T): per (batch, head) and block of query rows, the scores
+     * and the weighted sum of values are two small GEMMs, with the causal softmax between them. probs [B, H, T, T]
+     * (zeros where masked) is kept for backward; it and z must be zero on entry where rows are padding.
      */
-    static void backward(float[] dq, float[] dk, float[] dv, float[] dz, float[] probs, float[] q, float[] kc,
-                         float[] vc, Shape s, int[] len) {
-        int hd = s.headDim(), H = s.heads(), T = s.seq(), cap = s.cap();
+    static void forwardFull(float[] z, float[] probs, float[] q, float[] kc, float[] vc, Shape s, int[] len) {
+        int hd = s.headDim(), H = s.heads(), T = s.seq(), ld = H * hd;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        Parallel.forEach(s.batch() * H, 2L * T * T * hd, bh -> {
+            int b = bh / H, h = bh % H;
+            int kv = (b * s.kvHeads() + h / s.group()) * T * hd, qo = b * T * ld + h * hd, po = bh * T * T;
+            for (int t0 = 0; t0 < len[b]; t0 += BLOCK) {
+                int rows = Math.min(BLOCK, len[b] - t0), keys = t0 + rows, p0 = po + t0 * T;
+                Gemm.sgemm(false, true, rows, keys, hd, scale, q, qo + t0 * ld, ld, kc, kv, hd, 0f, probs, p0, T);
+                for (int t = t0; t < keys; t++) {
+                    int o = po + t * T;
+                    Vec.scale(1f / Vec.expMinus(probs, o, t + 1, Vec.max(probs, o, t + 1)), probs, o, t + 1);
+                    java.util.Arrays.fill(probs, o + t + 1, o + keys, 0f);
+                }
+                Gemm.sgemm(false, false, rows, hd, keys, 1f, probs, p0, T, vc, kv, hd, 0f, z, qo + t0 * ld, ld);
+            }
+        });
+    }
+
+    /**
+     * Backward of {@link #forwardFull}. dq[n, H*hd] is overwritten; dk, dv are [B, KV, T, hd] and overwritten. Work is
+     * split by (batch, kv head) so the heads sharing a kv head add their contributions in a fixed order.
+     */
+    static void backwardFull(float[] dq, float[] dk, float[] dv, float[] dz, float[] probs, float[] q, float[] kc,
+                             float[] vc, Shape s, int[] len) {
+        int hd = s.headDim(), H = s.heads(), T = s.seq(), ld = H * hd;
         float scale = (float) (1.0 / Math.sqrt(hd));
         java.util.Arrays.fill(dq, 0f);
         java.util.Arrays.fill(dk, 0f);
         java.util.Arrays.fill(dv, 0f);
-        Parallel.forEach(s.batch() * s.kvHeads(), (long) s.group() * T * T * hd, bk -> {
-            int b = bk / s.kvHeads(), kvh = bk % s.kvHeads();
-            int kvBase = (b * s.kvHeads() + kvh) * cap * hd;
-            float[] dp = new float[cap];
-            for (int h = kvh * s.group(); h < (kvh + 1) * s.group(); h++)
-                for (int t = 0; t < len[b]; t++) {
-                    int zo = ((b * T + t) * H + h) * hd;
-                    int po = ((b * H + h) * T + t) * cap;
-                    int keys = t + 1;
-                    float dot = 0; // sum_j p_j dp_j
-                    for (int j = 0; j < keys; j++) {
-                        float pj = probs[po + j];
-                        dp[j] = Vec.dot(dz, zo, vc, kvBase + j * hd, hd);
-                        dot += pj * dp[j];
-                        Vec.axpy(pj, dz, zo, dv, kvBase + j * hd, hd);
+        Parallel.forEach(s.batch() * s.kvHeads(), 4L * s.group() * T * T * hd, bk -> {
+            int b = bk / s.kvHeads(), kv = bk * T * hd;
+            float[] ds = new float[BLOCK * T];
+            for (int h = bk % s.kvHeads() * s.group(); h < (bk % s.kvHeads() + 1) * s.group(); h++) {
+                int qo = b * T * ld + h * hd, po = (b * H + h) * T * T;
+                for (int t0 = 0; t0 < len[b]; t0 += BLOCK) {
+                    int rows = Math.min(BLOCK, len[b] - t0), keys = t0 + rows, p0 = po + t0 * T, r0 = qo + t0 * ld;
+                    // dP = dZ V^T into ds; dV += P^T dZ
+                    Gemm.sgemm(false, true, rows, keys, hd, 1f, dz, r0, ld, vc, kv, hd, 0f, ds, 0, keys);
+                    Gemm.sgemm(true, false, keys, hd, rows, 1f, probs, p0, T, dz, r0, ld, 1f, dv, kv, hd);
+                    // dS = P (dP - sum_j P dP) scale; zero where P is masked
+                    for (int r = 0; r < rows; r++) {
+                        int o = p0 + r * T, keysT = t0 + r + 1;
+                        float dot = Vec.dot(probs, o, ds, r * keys, keysT);
+                        Vec.softmaxBackward(probs, o, ds, r * keys, dot, scale, keysT);
+                        java.util.Arrays.fill(ds, r * keys + keysT, (r + 1) * keys, 0f);
                     }
-                    for (int j = 0; j < keys; j++) {
-                        float ds = probs[po + j] * (dp[j] - dot) * scale;
-                        Vec.axpy(ds, kc, kvBase + j * hd, dq, zo, hd);
-                        Vec.axpy(ds, q, zo, dk, kvBase + j * hd, hd);
-                    }
+                    // dQ = dS K; dK += dS^T Q
+                    Gemm.sgemm(false, false, rows, hd, keys, 1f, ds, 0, keys, kc, kv, hd, 0f, dq, r0, ld);
+                    Gemm.sgemm(true, false, keys, hd, rows, 1f, ds, 0, keys, q, r0, ld, 1f, dk, kv, hd);
                 }
+            }
         });
     }
 

@@ -51,10 +51,10 @@ final class CrossEntropy {
                     java.util.Arrays.fill(logits, o, o + V, 0f);
                     return;
                 }
-                float max = max(logits, o, V);
-                double lse = max + Math.log(sumExp(logits, o, V, max));
-                rowLoss[i] = wgt * (lse - logits[o + label[base + i]]);
-                softmax(logits, o, V, lse, wgt);
+                float max = Vec.max(logits, o, V), target = logits[o + label[base + i]];
+                double sum = expMinus(logits, o, V, max);
+                rowLoss[i] = wgt * (max + Math.log(sum) - target);
+                Vec.scale((float) (wgt / sum), logits, o, V);
                 logits[o + label[base + i]] -= wgt;
             });
             for (double l : rowLoss) loss += l;
@@ -69,39 +69,27 @@ final class CrossEntropy {
     private static final VectorSpecies<Float> F = Vec.species();
     private static final VectorSpecies<Double> D = Vec.D;
 
-    private static float max(float[] x, int o, int n) {
-        var acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j + F.length() <= n; j += F.length()) acc = acc.max(FloatVector.fromArray(F, x, o + j));
-        float max = acc.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) max = Math.max(max, x[o + j]);
-        return max;
-    }
-
-    /** sum_j exp(x[o + j] - max) in double (exponentials of the float differences, as Math.exp would take them). */
-    private static double sumExp(float[] x, int o, int n, float max) {
+    /**
+     * x[o + j] = exp(x[o + j] - max), each exponential taken in double (as Math.exp would take it) and rounded to
+     * float; returns their sum in double. One exponential per logit: the softmax is then one multiply.
+     */
+    private static double expMinus(float[] x, int o, int n, float max) {
         var acc = DoubleVector.zero(D);
         int j = 0;
         for (; j + F.length() <= n; j += F.length()) {
             var v = FloatVector.fromArray(F, x, o + j).sub(max);
-            acc = acc.add(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP))
-                    .add(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).lanewise(VectorOperators.EXP));
-        }
-        double sum = Lanes.sum(acc);
-        for (; j < n; j++) sum += Math.exp(x[o + j] - max);
-        return sum;
-    }
-
-    /** x[o + j] = (float) (weight * exp(x[o + j] - lse)), the differences and exponentials in double. */
-    private static void softmax(float[] x, int o, int n, double lse, float weight) {
-        int j = 0;
-        for (; j + F.length() <= n; j += F.length()) {
-            var v = FloatVector.fromArray(F, x, o + j);
-            var lo = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(lse).lanewise(VectorOperators.EXP).mul(weight);
-            var hi = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(lse).lanewise(VectorOperators.EXP).mul(weight);
+            var lo = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP);
+            var hi = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).lanewise(VectorOperators.EXP);
+            acc = acc.add(lo).add(hi);
             ((FloatVector) lo.convertShape(VectorOperators.D2F, F, 0))
                     .add((FloatVector) hi.convertShape(VectorOperators.D2F, F, -1)).intoArray(x, o + j);
         }
-        for (; j < n; j++) x[o + j] = (float) (weight * Math.exp(x[o + j] - lse));
+        double sum = Lanes.sum(acc);
+        for (; j < n; j++) {
+            double e = Math.exp(x[o + j] - max);
+            sum += e;
+            x[o + j] = (float) e;
+        }
+        return sum;
     }
 }

@@ -127,7 +127,9 @@ public final class Decoder {
         float[] dx = new float[n * d];
         RmsNorm.backward(dx, w.finalNorm().grad, dxf, tape[c.numHiddenLayers()].xIn, tape[c.numHiddenLayers()].r1,
                 w.finalNorm().data, n, d);
-        for (int l = c.numHiddenLayers() - 1; l >= 0; l--) layerBackward(w.layers()[l], tape[l], bt, dx);
+        Rope.Angles angles = Rope.Angles.of(bt.positions(), invFreq);
+        LayerGrads grads = LayerGrads.of(c, bt);
+        for (int l = c.numHiddenLayers() - 1; l >= 0; l--) layerBackward(w.layers()[l], tape[l], bt, angles, grads, dx);
         if (w.embed().grad != null)
             for (int i = 0; i < n; i++)
                 if (i % bt.seq < bt.len[i / bt.seq]) {
@@ -177,7 +179,7 @@ public final class Decoder {
                 throw new IllegalArgumentException("context full: row " + b + " needs " + (bt.start[b] + bt.len[b])
                         + " positions, the cache holds " + cache.capacity);
         SplittableRandom dropout = train ? new SplittableRandom(dropoutSeed) : null;
-        int[] pos = bt.positions();
+        Rope.Angles angles = Rope.Angles.of(bt.positions(), invFreq);
         Attention.Shape shape = new Attention.Shape(bt.batch, bt.seq, H, KV, hd, cache.capacity);
 
         float[] x = train ? new float[n * d] : buf("x", n * d);
@@ -203,8 +205,8 @@ public final class Decoder {
             float[] q = fresh(train, "q", n * H * hd), k = fresh(false, "k", n * KV * hd), v = fresh(false, "v", n * KV * hd);
             LinearOps.LoraTape[] lqkv = LinearOps.forward(new Linear[] {lw.q(), lw.k(), lw.v()}, xn, n,
                     new float[][] {q, k, v}, train, dropout);
-            Rope.apply(q, n, H, hd, pos, invFreq, 1);
-            Rope.apply(k, n, KV, hd, pos, invFreq, 1);
+            Rope.apply(q, n, H, hd, angles, 1);
+            Rope.apply(k, n, KV, hd, angles, 1);
             hook(hooks, HookNames.block(l, "q"), q, bt, H * hd);
             hook(hooks, HookNames.block(l, "k"), k, bt, KV * hd);
             hook(hooks, HookNames.block(l, "v"), v, bt, KV * hd);
@@ -214,7 +216,8 @@ public final class Decoder {
             float[] probs = train || hooks.wants(patternName) ? new float[bt.batch * H * bt.seq * cache.capacity] : null;
             float[] z = fresh(train, "z", n * H * hd);
             float[] scores = probs != null ? null : buf("scores", bt.batch * H * cache.capacity);
-            Attention.forward(z, probs, scores, q, cache.k[l], cache.v[l], shape, bt.start, bt.len);
+            if (train) Attention.forwardFull(z, probs, q, cache.k[l], cache.v[l], shape, bt.len);
+            else Attention.forward(z, probs, scores, q, cache.k[l], cache.v[l], shape, bt.start, bt.len);
             if (probs != null && hooks.wants(patternName))
                 hooks.run(new Activation(patternName, probs, new int[] {bt.batch, H, bt.seq, cache.capacity}, bt.start, bt.len));
             hook(hooks, HookNames.block(l, "z"), z, bt, H * hd);
@@ -261,12 +264,24 @@ public final class Decoder {
         return xf;
     }
 
-    private void layerBackward(LayerWeights lw, LayerTape t, Batch bt, float[] dx) {
+    /** Backward's gradients inside a layer, allocated once per step and reused layer after layer. */
+    private record LayerGrads(float[] dh, float[] dg, float[] du, float[] dxn, float[] dz, float[] dq, float[] dkc,
+                              float[] dvc, float[] dk, float[] dv) {
+        static LayerGrads of(Config c, Batch bt) {
+            int n = bt.n, I = c.intermediateSize(), q = n * c.numAttentionHeads() * c.headDim();
+            int kv = n * c.numKeyValueHeads() * c.headDim(); // [n, KV*hd] = [B, KV, T, hd] in size
+            return new LayerGrads(new float[n * I], new float[n * I], new float[n * I], new float[n * c.hiddenSize()],
+                    new float[q], new float[q], new float[kv], new float[kv], new float[kv], new float[kv]);
+        }
+    }
+
+    private void layerBackward(LayerWeights lw, LayerTape t, Batch bt, Rope.Angles angles, LayerGrads g, float[] dx) {
         int n = bt.n, d = c.hiddenSize(), H = c.numAttentionHeads(), KV = c.numKeyValueHeads(), hd = c.headDim();
         int I = c.intermediateSize();
-        int[] pos = bt.positions();
         // MLP: dx is the gradient at resid_post, which is also the gradient at resid_mid through the residual.
-        float[] dh = new float[n * I], dg = new float[n * I], du = new float[n * I], dxn = new float[n * d];
+        float[] dh = g.dh(), dg = g.dg(), du = g.du(), dxn = g.dxn(); // dh and dxn accumulate: zeroed first
+        Arrays.fill(dh, 0f);
+        Arrays.fill(dxn, 0f);
         LinearOps.backward(lw.down(), t.h, n, dx, dh, t.ld);
         SwiGlu.backward(dg, du, dh, t.g, t.u, n * I);
         LinearOps.backward(lw.gate(), t.xn2, n, dg, dxn, t.lg);
@@ -275,15 +290,14 @@ public final class Decoder {
 
         // attention
         Attention.Shape shape = new Attention.Shape(bt.batch, bt.seq, H, KV, hd, bt.seq);
-        float[] dz = new float[n * H * hd];
+        float[] dz = g.dz(), dq = g.dq(), dkc = g.dkc(), dvc = g.dvc(), dk = g.dk(), dv = g.dv(); // dz accumulates
+        Arrays.fill(dz, 0f);
         LinearOps.backward(lw.o(), t.z, n, dx, dz, t.lo);
-        float[] dq = new float[n * H * hd], dkc = new float[bt.batch * KV * bt.seq * hd], dvc = new float[dkc.length];
-        Attention.backward(dq, dkc, dvc, dz, t.probs, t.q, t.kc, t.vc, shape, bt.len);
-        float[] dk = new float[n * KV * hd], dv = new float[n * KV * hd];
+        Attention.backwardFull(dq, dkc, dvc, dz, t.probs, t.q, t.kc, t.vc, shape, bt.len);
         Attention.load(dk, dkc, shape, bt.len);
         Attention.load(dv, dvc, shape, bt.len);
-        Rope.apply(dq, n, H, hd, pos, invFreq, -1);
-        Rope.apply(dk, n, KV, hd, pos, invFreq, -1);
+        Rope.apply(dq, n, H, hd, angles, -1);
+        Rope.apply(dk, n, KV, hd, angles, -1);
         Arrays.fill(dxn, 0f);
         LinearOps.backward(lw.q(), t.xn1, n, dq, dxn, t.lq);
         LinearOps.backward(lw.k(), t.xn1, n, dk, dxn, t.lk);

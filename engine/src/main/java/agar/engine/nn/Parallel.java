@@ -2,10 +2,12 @@ package agar.engine.nn;
 
 import java.util.function.IntConsumer;
 
+import agar.engine.blas.Gemm;
 import agar.engine.blas.Threads;
 
 /** Splits independent row work across the cores. Each index writes only its own outputs, so results are
- * bit-identical whatever the thread count or schedule. */
+ * bit-identical whatever the thread count or schedule. Products inside the work run single-threaded
+ * ({@link Gemm#singleThreaded}): the cores are busy already. */
 final class Parallel {
     private Parallel() {}
 
@@ -20,9 +22,9 @@ final class Parallel {
             for (int i = 0; i < n; i++) body.accept(i);
         } else {
             int run = Math.clamp(RUN_WORK / Math.max(1, workPerItem), 1, n);
-            Threads.forEach((n + run - 1) / run, r -> {
+            Threads.forEach((n + run - 1) / run, r -> Gemm.singleThreaded(() -> {
                 for (int i = r * run, end = Math.min(n, i + run); i < end; i++) body.accept(i);
-            });
+            }));
         }
     }
 }

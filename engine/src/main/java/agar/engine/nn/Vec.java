@@ -72,4 +72,30 @@ final class Vec {
         for (i = 0; i < n; i++) s += x[o + i];
         return s;
     }
+
+    /** x[o + i] *= a over n values. */
+    static void scale(float a, float[] x, int o, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromArray(S, x, o + i).mul(a).intoArray(x, o + i);
+        for (; i < n; i++) x[o + i] *= a;
+    }
+
+    /** Softmax backward: d[do + j] = p[po + j] * (d[do + j] - dot) * scale over n values (d holds dL/dp on entry). */
+    static void softmaxBackward(float[] p, int po, float[] d, int dOff, float dot, float scale, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L)
+            FloatVector.fromArray(S, p, po + i).mul(FloatVector.fromArray(S, d, dOff + i).sub(dot)).mul(scale)
+                    .intoArray(d, dOff + i);
+        for (; i < n; i++) d[dOff + i] = p[po + i] * (d[dOff + i] - dot) * scale;
+    }
+
+    /** max_i x[o + i] over n > 0 values. */
+    static float max(float[] x, int o, int n) {
+        var acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + L <= n; i += L) acc = acc.max(FloatVector.fromArray(S, x, o + i));
+        float max = acc.reduceLanes(VectorOperators.MAX); // max is exact whatever the order
+        for (; i < n; i++) max = Math.max(max, x[o + i]);
+        return max;
+    }
 }

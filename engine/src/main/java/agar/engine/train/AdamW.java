@@ -1,6 +1,8 @@
 package agar.engine.train;
 
 import agar.engine.model.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ public final class AdamW {
     /** One optimised tensor and its two moments. */
     public record Slot(Tensor param, boolean decay, float[] expAvg, float[] expAvgSq) {}
 
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private final Hyper hyper;
     private final List<Slot> slots = new ArrayList<>();
     private long step;
@@ -59,7 +62,21 @@ public final class AdamW {
         for (Slot s : slots) {
             float[] p = s.param().data, g = s.param().grad, m = s.expAvg(), v = s.expAvgSq();
             boolean wd = s.decay() && hyper.weightDecay() != 0;
-            for (int i = 0; i < p.length; i++) {
+            int i = 0;
+            // the scalar loop's operations in its order (sqrt is exact in float), so the bits are the same
+            for (; i + F.length() <= p.length; i += F.length()) {
+                var gi = FloatVector.fromArray(F, g, i);
+                var pi = FloatVector.fromArray(F, p, i);
+                if (wd) pi = pi.mul(decay);
+                var mi = FloatVector.fromArray(F, m, i);
+                mi = mi.add(gi.sub(mi).mul(oneMinusB1));
+                var vi = FloatVector.fromArray(F, v, i).mul(b2).add(gi.mul(oneMinusB2).mul(gi));
+                var denom = vi.sqrt().div(bc2Sqrt).add(eps);
+                pi.sub(mi.div(denom).mul(stepSize)).intoArray(p, i);
+                mi.intoArray(m, i);
+                vi.intoArray(v, i);
+            }
+            for (; i < p.length; i++) {
                 float gi = g[i];
                 if (wd) p[i] *= decay;
                 m[i] += oneMinusB1 * (gi - m[i]);

@@ -51,4 +51,33 @@ class AdamWTest {
         assertEquals(1f, bias.data[0]);
         assertFalse(AdamW.decays(bias));
     }
+
+    /** The vector loop (and its scalar tail) give the bits of the scalar update written out here, step after step. */
+    @Test
+    void vectorLoopGivesTheScalarUpdatesBits() {
+        int n = 8 * 16 + 5;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+        float[] data = new float[n];
+        for (int i = 0; i < n; i++) data[i] = (float) r.nextGaussian();
+        Tensor p = new Tensor("w", new int[] {1, n}, data.clone());
+        p.setTrainable(true);
+        AdamW.Hyper h = new AdamW.Hyper(0.9, 0.999, 1e-8, 0.1);
+        AdamW opt = new AdamW(h, List.of(p));
+        float[] want = data.clone(), m = new float[n], v = new float[n];
+        for (int step = 1; step <= 3; step++) {
+            for (int i = 0; i < n; i++) p.grad[i] = (float) (r.nextGaussian() * 1e-3);
+            double lr = 0.01 * step;
+            opt.step(lr);
+            float stepSize = (float) (lr / (1 - Math.pow(0.9, step))), bc2 = (float) Math.sqrt(1 - Math.pow(0.999, step));
+            for (int i = 0; i < n; i++) {
+                float g = p.grad[i];
+                want[i] *= (float) (1 - lr * 0.1);
+                m[i] += (float) (1 - 0.9) * (g - m[i]);
+                v[i] = 0.999f * v[i] + (float) (1 - 0.999) * g * g;
+                want[i] -= stepSize * (m[i] / ((float) Math.sqrt(v[i]) / bc2 + 1e-8f));
+            }
+        }
+        for (int i = 0; i < n; i++)
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(p.data[i]), "p[" + i + "]");
+    }
 }

@@ -76,17 +76,19 @@ class TrainerTest {
                 lr: 0.02
                 schedule: constant
                 batch_size: 6
-                max_steps: 150
+                max_steps: 300
                 early_stop: {loss_below: 0.01, steps: 5}
                 """.formatted(dir), "mem.yaml");
         Weights w = Tiny.model(5);
+        // at lr 0.02 the loss jumps about (to 1-2 now and then) before it settles, so rounding-level changes in the
+        // kernels move the step where it does (main's kernels: 133, the GEMM attention's: 199): allow 300
         // with d=16 and N(0, 0.2) tied embeddings, logits cannot spread enough to reach p ~ 1: widen the head
         for (int i = 0; i < w.embed().data.length; i++) w.embed().data[i] *= 5;
         Trainer t = trainer(c, w);
         Trainer.Result r = t.run(false);
         assertTrue(r.lastLoss() < 0.01, "final loss " + r.lastLoss());
         assertTrue(r.earlyStopped());
-        assertTrue(r.steps() < 150);
+        assertTrue(r.steps() < 300);
     }
 
     /** A run "killed" after step 7 (checkpoints every 3) and resumed ends bit-identical to an uninterrupted one. */
