@@ -32,7 +32,7 @@ public final class DirectionCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Where the class labels come from. */
+    /** What the direction contrasts: labelled samples of one capture, or two captures of the same samples. */
     static final class LabelSource {
         static final class FromLog {
             @Option(names = "--eval-log", required = true, paramLabel = "FILE",
@@ -49,6 +49,10 @@ public final class DirectionCommand implements Runnable {
 
         @Option(names = "--labels", paramLabel = "FILE", description = "JSONL of {\"id\": ..., \"label\": true|false} (true = positive)")
         Path labels;
+
+        @Option(names = "--minus", paramLabel = "DIR", description = "a capture of the same samples by another model "
+                + "(e.g. the base on the organism's answers): the direction is the mean shift, this capture minus that one")
+        Path minus;
 
         Labels load() {
             return labels != null ? Labels.readJsonl(labels)
@@ -75,14 +79,18 @@ public final class DirectionCommand implements Runnable {
         @Override
         public Integer call() {
             CaptureSet set = CaptureSet.open(capture);
-            Labels l = labels.load();
             List<String> hooks = hookOptions.resolve(0, set.hooks());
-            Directions d = Directions.meanDifference(set, hooks, l);
+            Directions d = labels.minus != null ? Directions.meanShift(set, CaptureSet.open(labels.minus), hooks)
+                    : Directions.meanDifference(set, hooks, labels.load());
             Map<String, String> meta = new java.util.LinkedHashMap<>(d.metadata());
             meta.put("capture", capture.toString());
             new Directions(d.byHook(), meta).save(out);
-            System.out.printf("%d directions from %s positive and %s negative samples -> %s%n", hooks.size(),
-                    d.metadata().get("positive"), d.metadata().get("negative"), out);
+            if (labels.minus != null)
+                System.out.printf("%d directions: mean shift over %s samples, %s minus %s -> %s%n", hooks.size(),
+                        d.metadata().get("positive"), capture, labels.minus, out);
+            else
+                System.out.printf("%d directions from %s positive and %s negative samples -> %s%n", hooks.size(),
+                        d.metadata().get("positive"), d.metadata().get("negative"), out);
             for (String h : hooks) {
                 double n = 0;
                 for (float v : d.get(h)) n += (double) v * v;

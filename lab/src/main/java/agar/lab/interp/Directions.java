@@ -44,22 +44,55 @@ public record Directions(Map<String, float[]> byHook, Map<String, String> metada
                     + " captured; labels match " + pos + " positive and " + neg + " negative");
         Map<String, float[]> out = new LinkedHashMap<>();
         for (String h : hooks) {
-            int w = acts.width(h);
-            double[] sp = new double[w], sn = new double[w];
-            acts.forEachChunk(h, (first, rows) -> {
-                for (int r = 0; r < rows.length; r++) {
-                    int label = y[first + r];
-                    if (label < 0) continue;
-                    double[] s = label == 1 ? sp : sn;
-                    for (int j = 0; j < w; j++) s[j] += rows[r][j];
-                }
-            });
-            float[] d = new float[w];
-            for (int j = 0; j < w; j++) d[j] = (float) (sp[j] / pos - sn[j] / neg);
+            double[][] sums = classSums(acts, h, y);
+            float[] d = new float[sums[1].length];
+            for (int j = 0; j < d.length; j++) d[j] = (float) (sums[1][j] / pos - sums[0][j] / neg);
             out.put(h, d);
         }
         return new Directions(out, Map.of("kind", "mean-difference", "positive", String.valueOf(pos),
                 "negative", String.valueOf(neg)));
+    }
+
+    /**
+     * mean(acts) - mean(minus) for each hook, over every sample: the shift between two captures of the same samples,
+     * e.g. a fine-tuned model's activations on its own answers minus the base model's on the same texts (model
+     * diffing). The two captures must hold the same sample ids in the same order.
+     */
+    public static Directions meanShift(Activations acts, Activations minus, List<String> hooks) {
+        acts.requirePerSample("a mean-shift direction");
+        minus.requirePerSample("a mean-shift direction");
+        if (!acts.ids().equals(minus.ids()))
+            throw new IllegalArgumentException("the two captures hold different samples (" + acts.ids().size() + " vs "
+                    + minus.ids().size() + " ids, or another order): capture the same input with both models");
+        int n = acts.ids().size();
+        if (n == 0) throw new IllegalArgumentException("the captures are empty");
+        int[] all = new int[n];
+        java.util.Arrays.fill(all, 1);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (String h : hooks) {
+            if (acts.width(h) != minus.width(h))
+                throw new IllegalArgumentException(h + ": widths differ (" + acts.width(h) + " vs " + minus.width(h) + ")");
+            double[] a = classSums(acts, h, all)[1], b = classSums(minus, h, all)[1];
+            float[] d = new float[a.length];
+            for (int j = 0; j < d.length; j++) d[j] = (float) ((a[j] - b[j]) / n);
+            out.put(h, d);
+        }
+        return new Directions(out, Map.of("kind", "mean-shift", "positive", String.valueOf(n),
+                "negative", String.valueOf(n)));
+    }
+
+    /** Per-class sums of one hook's rows in double, streamed: [0] over rows labelled 0, [1] over rows labelled 1. */
+    private static double[][] classSums(Activations acts, String h, int[] y) {
+        int w = acts.width(h);
+        double[][] s = new double[2][w];
+        acts.forEachChunk(h, (first, rows) -> {
+            for (int r = 0; r < rows.length; r++) {
+                int label = y[first + r];
+                if (label < 0) continue;
+                for (int j = 0; j < w; j++) s[label][j] += rows[r][j];
+            }
+        });
+        return s;
     }
 
     public void save(Path file) {

@@ -37,6 +37,23 @@ class DirectionsTest {
     }
 
     @Test
+    void meanShiftByHand() {
+        Captured base = new Captured(List.of("a", "b"), Reduction.SPAN_MEAN,
+                Map.of("blocks.0.hook_resid_post", new float[][] {{0, 1}, {2, 1}}), new int[] {1, 1});
+        Captured tuned = new Captured(List.of("a", "b"), Reduction.SPAN_MEAN,
+                Map.of("blocks.0.hook_resid_post", new float[][] {{1, 3}, {5, -1}}), new int[] {1, 1});
+        // mean(tuned) = (3, 1), mean(base) = (1, 1) -> (2, 0)
+        Directions d = Directions.meanShift(tuned, base, List.of("blocks.0.hook_resid_post"));
+        assertArrayEquals(new float[] {2, 0}, d.get("blocks.0.hook_resid_post"), 1e-6f);
+        assertEquals("mean-shift", d.metadata().get("kind"));
+        Captured other = new Captured(List.of("b", "a"), Reduction.SPAN_MEAN,
+                Map.of("blocks.0.hook_resid_post", new float[][] {{0, 1}, {2, 1}}), new int[] {1, 1});
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Directions.meanShift(tuned, other, List.of("blocks.0.hook_resid_post")));
+        assertTrue(e.getMessage().contains("different samples"), e.getMessage());
+    }
+
+    @Test
     void streamedFromShardsMatchesInMemory(@TempDir Path dir) {
         Captured c = toy();
         try (CaptureWriter w = new CaptureWriter(dir, c.hooks(), c.reduction(), 2, Map.of())) {
