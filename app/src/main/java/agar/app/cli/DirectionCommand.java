@@ -87,7 +87,7 @@ public final class DirectionCommand implements Runnable {
             new Directions(d.byHook(), meta).save(out);
             if (labels.minus != null)
                 System.out.printf("%d directions: mean shift over %s samples, %s minus %s -> %s%n", hooks.size(),
-                        d.metadata().get("positive"), capture, labels.minus, out);
+                        d.metadata().get("samples"), capture, labels.minus, out);
             else
                 System.out.printf("%d directions from %s positive and %s negative samples -> %s%n", hooks.size(),
                         d.metadata().get("positive"), d.metadata().get("negative"), out);

@@ -230,7 +230,7 @@ public final class EngineBench {
         SplittableRandom r = new SplittableRandom(m + n + k);
         float[] x = new float[m * k], y = new float[m * n];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-        Bf16 packed = m <= Bf16.MAX_ROWS ? w.bf16() : null;
+        Bf16 packed = w.bf16For(m);
         Runnable product = () -> {
             if (packed != null) packed.linear(x, y, m, false);
             else Gemm.linear(x, w.data, y, m, n, k, false);

@@ -67,6 +67,14 @@ public final class Tensor {
         return bf16;
     }
 
+    /**
+     * The packed bf16 copy when a product with {@code rows} rows of input should read it (decode batches up to
+     * {@link Bf16#MAX_ROWS}; larger batches are bound by arithmetic and use f32 GEMM), else null.
+     */
+    public Bf16 bf16For(int rows) {
+        return rows <= Bf16.MAX_ROWS ? bf16() : null;
+    }
+
     /** Call after writing {@code data} directly, so that no packed copy of the old values is used again. */
     public synchronized void dataChanged() {
         bf16 = null;

@@ -55,7 +55,7 @@ public final class Decoder {
     public float[] forward(int[][] tokens, Hooks hooks) {
         Batch bt = Batch.of(tokens, null);
         KvCache tmp = newCache(bt.batch, bt.seq);
-        float[] xf = body(bt, tmp, hooks, null);
+        float[] xf = body(bt, tmp, hooks);
         float[] logits = new float[bt.n * c.vocabSize()];
         Gemm.linear(xf, w.lmHead().data, logits, bt.n, c.vocabSize(), c.hiddenSize(), false);
         for (int b = 0; b < bt.batch; b++)
@@ -78,7 +78,7 @@ public final class Decoder {
      */
     public float[] prefill(KvCache cache, int[][] prompts, Hooks hooks) {
         Batch bt = Batch.of(prompts, cache.length.clone());
-        float[] xf = body(bt, cache, hooks, null);
+        float[] xf = body(bt, cache, hooks);
         for (int b = 0; b < bt.batch; b++) cache.length[b] += bt.len[b];
         return lastLogits(xf, bt);
     }
@@ -92,7 +92,7 @@ public final class Decoder {
         int[] len = new int[B];
         for (int b = 0; b < B; b++) len[b] = active == null || active[b] ? 1 : 0;
         Batch bt = new Batch(B, 1, B, next.clone(), cache.length.clone(), len);
-        float[] xf = body(bt, cache, hooks, null);
+        float[] xf = body(bt, cache, hooks);
         for (int b = 0; b < B; b++) cache.length[b] += len[b];
         return lastLogits(xf, bt);
     }
@@ -120,14 +120,14 @@ public final class Decoder {
                 throw new IllegalArgumentException("row " + b + ": " + labelWeight[b].length + " label weights for "
                         + tokens[b].length + " tokens");
         LayerTape[] tape = new LayerTape[c.numHiddenLayers() + 1]; // the last slot is the final norm's
-        float[] xf = body(bt, newCache(bt.batch, bt.seq), Hooks.NONE, tape);
+        Rope.Angles angles = Rope.Angles.of(bt.positions(), invFreq); // forward and backward rotate by the same angles
+        float[] xf = body(bt, angles, newCache(bt.batch, bt.seq), Hooks.NONE, tape);
         int d = c.hiddenSize(), n = bt.n;
         float[] dxf = new float[n * d];
         double loss = CrossEntropy.lossAndBackward(xf, w.lmHead(), bt, tokens, labelWeight, dxf);
         float[] dx = new float[n * d];
         RmsNorm.backward(dx, w.finalNorm().grad, dxf, tape[c.numHiddenLayers()].xIn, tape[c.numHiddenLayers()].r1,
                 w.finalNorm().data, n, d);
-        Rope.Angles angles = Rope.Angles.of(bt.positions(), invFreq);
         LayerGrads grads = LayerGrads.of(c, bt);
         for (int l = c.numHiddenLayers() - 1; l >= 0; l--) layerBackward(w.layers()[l], tape[l], bt, angles, grads, dx);
         if (w.embed().grad != null)
@@ -169,8 +169,13 @@ public final class Decoder {
         LinearOps.LoraTape lq, lk, lv, lo, lg, lu, ld;
     }
 
+    /** {@link #body(Batch, Rope.Angles, KvCache, Hooks, LayerTape[])} for inference (no tape). */
+    private float[] body(Batch bt, KvCache cache, Hooks hooks) {
+        return body(bt, Rope.Angles.of(bt.positions(), invFreq), cache, hooks, null);
+    }
+
     /** Runs the blocks and the final norm; returns ln_final output [n, d]. With a tape, keeps what backward needs. */
-    private float[] body(Batch bt, KvCache cache, Hooks hooks, LayerTape[] tape) {
+    private float[] body(Batch bt, Rope.Angles angles, KvCache cache, Hooks hooks, LayerTape[] tape) {
         int n = bt.n, d = c.hiddenSize(), H = c.numAttentionHeads(), KV = c.numKeyValueHeads(), hd = c.headDim();
         int I = c.intermediateSize();
         boolean train = tape != null;
@@ -179,7 +184,6 @@ public final class Decoder {
                 throw new IllegalArgumentException("context full: row " + b + " needs " + (bt.start[b] + bt.len[b])
                         + " positions, the cache holds " + cache.capacity);
         SplittableRandom dropout = train ? new SplittableRandom(dropoutSeed) : null;
-        Rope.Angles angles = Rope.Angles.of(bt.positions(), invFreq);
         Attention.Shape shape = new Attention.Shape(bt.batch, bt.seq, H, KV, hd, cache.capacity);
 
         float[] x = train ? new float[n * d] : buf("x", n * d);

@@ -31,7 +31,7 @@ final class LinearOps {
      */
     static LoraTape[] forward(Linear[] ls, float[] x, int n, float[][] ys, boolean keep, SplittableRandom dropoutRng) {
         Bf16[] packed = new Bf16[ls.length];
-        for (int i = 0; i < ls.length && n <= Bf16.MAX_ROWS; i++) packed[i] = ls[i].weight.bf16();
+        for (int i = 0; i < ls.length; i++) packed[i] = ls[i].weight.bf16For(n);
         if (Arrays.asList(packed).contains(null)) {
             for (int i = 0; i < ls.length; i++) matmul(ls[i].weight, x, ys[i], n);
         } else {
@@ -73,7 +73,7 @@ final class LinearOps {
      * from half the bytes. Everything else goes through GEMM on the f32 data.
      */
     static void matmul(Tensor w, float[] x, float[] y, int n) {
-        Bf16 packed = n <= Bf16.MAX_ROWS ? w.bf16() : null;
+        Bf16 packed = w.bf16For(n);
         if (packed != null) packed.linear(x, y, n, false);
         else Gemm.linear(x, w.data, y, n, w.shape[0], w.shape[1], false);
     }

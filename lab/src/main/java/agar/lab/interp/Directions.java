@@ -6,6 +6,7 @@ import agar.engine.model.Tensor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ public record Directions(Map<String, float[]> byHook, Map<String, String> metada
         int n = acts.ids().size();
         if (n == 0) throw new IllegalArgumentException("the captures are empty");
         int[] all = new int[n];
-        java.util.Arrays.fill(all, 1);
+        Arrays.fill(all, 1);
         Map<String, float[]> out = new LinkedHashMap<>();
         for (String h : hooks) {
             if (acts.width(h) != minus.width(h))
@@ -77,8 +78,7 @@ public record Directions(Map<String, float[]> byHook, Map<String, String> metada
             for (int j = 0; j < d.length; j++) d[j] = (float) ((a[j] - b[j]) / n);
             out.put(h, d);
         }
-        return new Directions(out, Map.of("kind", "mean-shift", "positive", String.valueOf(n),
-                "negative", String.valueOf(n)));
+        return new Directions(out, Map.of("kind", "mean-shift", "samples", String.valueOf(n)));
     }
 
     /** Per-class sums of one hook's rows in double, streamed: [0] over rows labelled 0, [1] over rows labelled 1. */

@@ -46,6 +46,7 @@ class DirectionsTest {
         Directions d = Directions.meanShift(tuned, base, List.of("blocks.0.hook_resid_post"));
         assertArrayEquals(new float[] {2, 0}, d.get("blocks.0.hook_resid_post"), 1e-6f);
         assertEquals("mean-shift", d.metadata().get("kind"));
+        assertEquals("2", d.metadata().get("samples"));
         Captured other = new Captured(List.of("b", "a"), Reduction.SPAN_MEAN,
                 Map.of("blocks.0.hook_resid_post", new float[][] {{0, 1}, {2, 1}}), new int[] {1, 1});
         var e = assertThrows(IllegalArgumentException.class,
