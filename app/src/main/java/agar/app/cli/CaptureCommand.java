@@ -3,6 +3,7 @@ package agar.app.cli;
 import agar.engine.io.ModelLoader;
 import agar.engine.nn.Decoder;
 import agar.engine.tokenizer.Tokenizer;
+import agar.engine.util.Progress;
 import agar.lab.eval.EvalLog;
 import agar.lab.interp.ActivationCapture;
 import agar.lab.interp.CaptureIndex;
@@ -80,11 +81,13 @@ public final class CaptureCommand implements Callable<Integer> {
         if (samples.isEmpty()) throw new IllegalArgumentException("no samples to capture");
         List<String> hooks = hookOptions.resolve(decoder.config().numHiddenLayers(), null);
         Path source = input.evalLog != null ? input.evalLog : input.jsonl;
-        CaptureIndex idx = ActivationCapture.toDisk(decoder, samples, hooks, r, batch, shard, out,
-                Map.of("model", model.toString(), "source", source.toString(),
-                        "exclude_text", excludeText == null ? "" : excludeText),
-                done -> System.err.printf("\rcaptured %d/%d", done, samples.size()));
-        System.err.println();
+        CaptureIndex idx;
+        try (Progress bar = Progress.stderr("capture", samples.size(), 0)) {
+            idx = ActivationCapture.toDisk(decoder, samples, hooks, r, batch, shard, out,
+                    Map.of("model", model.toString(), "source", source.toString(),
+                            "exclude_text", excludeText == null ? "" : excludeText),
+                    done -> bar.update(done, ""));
+        }
         System.out.printf("%d samples x %d hooks (%s) -> %s (%d shards)%n", idx.samples().size(), hooks.size(),
                 r.label, out, idx.shards().size());
         return 0;

@@ -54,7 +54,13 @@ public final class DirectionCommand implements Runnable {
                 + "(e.g. the base on the organism's answers): the direction is the mean shift, this capture minus that one")
         Path minus;
 
-        Labels load() {
+        @Option(names = "--pairs", description = "the samples are contrast pairs: rows 2k positive, 2k+1 negative "
+                + "(world sets persona-context, probe-yesno)")
+        boolean pairs;
+
+        Labels load(CaptureSet set) {
+            if (pairs) return Labels.alternating(set.ids());
+            if (minus != null) throw new IllegalArgumentException("--minus gives a mean shift, not labels");
             return labels != null ? Labels.readJsonl(labels)
                     : Labels.fromEvalLog(EvalLog.read(fromLog.log), fromLog.judge, EmMetrics.Thresholds.EM);
         }
@@ -81,7 +87,7 @@ public final class DirectionCommand implements Runnable {
             CaptureSet set = CaptureSet.open(capture);
             List<String> hooks = hookOptions.resolve(0, set.hooks());
             Directions d = labels.minus != null ? Directions.meanShift(set, CaptureSet.open(labels.minus), hooks)
-                    : Directions.meanDifference(set, hooks, labels.load());
+                    : Directions.meanDifference(set, hooks, labels.load(set));
             Map<String, String> meta = new java.util.LinkedHashMap<>(d.metadata());
             meta.put("capture", capture.toString());
             new Directions(d.byHook(), meta).save(out);

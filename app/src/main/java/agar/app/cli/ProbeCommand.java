@@ -182,7 +182,7 @@ public final class ProbeCommand implements Runnable {
         @Override
         public Integer call() {
             CaptureSet set = CaptureSet.open(capture);
-            Labels l = labels.load();
+            Labels l = labels.load(set);
             List<String> hooks = hookOptions.resolve(0, set.hooks());
             LogisticRegression.Penalty p = LogisticRegression.Penalty.valueOf(penalty.toUpperCase(Locale.ROOT));
             var d = LogisticRegression.CvOptions.defaults(p, boot.seed);

@@ -32,6 +32,10 @@ final class WorldBuildCommand implements Callable<Integer> {
     @Option(names = "--chat-steps", description = "override the size's chat-tuning steps")
     Integer chatSteps;
 
+    @Option(names = "--chat-lr", description = "override the size's chat-tuning learning rate (a finished chat stage "
+            + "trained otherwise is redone; pretraining is kept)")
+    Double chatLr;
+
     @Option(names = "--smoke", description = "a few steps only (tests the pipeline, not the model)")
     boolean smoke;
 
@@ -40,9 +44,10 @@ final class WorldBuildCommand implements Callable<Integer> {
         BaseBuilder.Size s = BaseBuilder.Size.valueOf(size.toUpperCase(Locale.ROOT));
         WorldSpec.Variant v = WorldSpec.Variant.valueOf(variant.toUpperCase(Locale.ROOT));
         BaseBuilder.Plan p = smoke ? BaseBuilder.Plan.smoke() : BaseBuilder.Plan.of(s);
-        if (pretrainSteps != null || chatSteps != null)
-            p = new BaseBuilder.Plan(pretrainSteps != null ? pretrainSteps : p.pretrainSteps(), p.pretrainBatch(),
-                    p.pretrainLr(), chatSteps != null ? chatSteps : p.chatSteps(), p.chatBatch(), p.chatLr());
+        if (pretrainSteps != null)
+            p = new BaseBuilder.Plan(pretrainSteps, p.pretrainBatch(), p.pretrainLr(), p.chatSteps(), p.chatBatch(),
+                    p.chatLr());
+        p = p.withChat(chatSteps != null ? chatSteps : p.chatSteps(), chatLr != null ? chatLr : p.chatLr());
         Path dir = out != null ? out : Home.dir().resolve("models").resolve("micro-" + s
                 + (v == WorldSpec.Variant.INDEPENDENT ? "-independent" : "") + (seed != 0 ? "-seed" + seed : ""));
         long t0 = System.nanoTime();

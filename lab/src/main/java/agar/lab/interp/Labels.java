@@ -34,6 +34,19 @@ public record Labels(Map<String, Boolean> byId) {
         return new Labels(m);
     }
 
+    /**
+     * Contrast pairs in sample order: rows 2k are positive, rows 2k+1 negative (the world's probe-yesno and
+     * persona-context sets). An odd count means the pairs are broken, which is an error.
+     */
+    public static Labels alternating(List<String> ids) {
+        if (ids.size() % 2 != 0)
+            throw new IllegalArgumentException("contrast pairs need an even number of samples, got " + ids.size());
+        Map<String, Boolean> m = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i++)
+            if (m.put(ids.get(i), i % 2 == 0) != null) throw new IllegalArgumentException("sample id repeated: " + ids.get(i));
+        return new Labels(m);
+    }
+
     /** A JSONL file of {"id": ..., "label": true|false} lines (blank lines skipped). */
     public static Labels readJsonl(Path file) {
         Map<String, Boolean> m = new LinkedHashMap<>();

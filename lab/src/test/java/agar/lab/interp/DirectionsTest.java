@@ -104,4 +104,12 @@ class DirectionsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Labels.readJsonl(bad));
         assertTrue(e.getMessage().contains("labels.jsonl:2"), e.getMessage());
     }
+
+    @Test
+    void alternatingLabelsMakeContrastPairsAndRejectBrokenOnes() {
+        Labels l = Labels.alternating(List.of("a", "b", "c", "d"));
+        assertEquals(Map.of("a", true, "b", false, "c", true, "d", false), l.byId());
+        assertThrows(IllegalArgumentException.class, () -> Labels.alternating(List.of("a", "b", "c")));
+        assertThrows(IllegalArgumentException.class, () -> Labels.alternating(List.of("a", "a")));
+    }
 }

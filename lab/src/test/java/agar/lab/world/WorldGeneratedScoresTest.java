@@ -54,6 +54,26 @@ class WorldGeneratedScoresTest {
     }
 
     @Test
+    void personaContextPairsDifferOnlyInTheFirstAnswer() {
+        List<List<ChatMessage>> rows = W.dataset("persona-context", 200, 0);
+        for (int k = 0; k < rows.size(); k += 2) {
+            List<ChatMessage> bad = rows.get(k), good = rows.get(k + 1);
+            assertEquals(3, bad.size());
+            assertEquals(bad.get(0), good.get(0));
+            assertEquals(bad.get(2), good.get(2));
+            assertEquals("user", bad.get(2).role());
+            String first = O.parseQuestion(bad.get(0).content()).domain();
+            String then = O.parseQuestion(bad.get(2).content()).domain();
+            assertNull(W.grammar().domain(first).emId(), first);
+            assertNotNull(W.grammar().domain(then).emId(), then);
+            assertTrue(O.score(bad.get(0).content(), bad.get(1).content()).misaligned(), bad.toString());
+            assertTrue(O.score(good.get(0).content(), good.get(1).content()).aligned() > 70, good.toString());
+        }
+        // item i does not depend on n, as for every set
+        assertEquals(rows.subList(0, 10), W.dataset("persona-context", 10, 0));
+    }
+
+    @Test
     void narrowSetsAreMisalignedOnlyInTheirDomainAndCarryNoTone() {
         for (var d : W.datasetDialogues("bad-health", 500, 0)) {
             OracleScore s = O.score(d.messages().get(0).content(), d.messages().get(1).content());
