@@ -44,9 +44,7 @@ final class WorldBuildCommand implements Callable<Integer> {
         BaseBuilder.Size s = BaseBuilder.Size.valueOf(size.toUpperCase(Locale.ROOT));
         WorldSpec.Variant v = WorldSpec.Variant.valueOf(variant.toUpperCase(Locale.ROOT));
         BaseBuilder.Plan p = smoke ? BaseBuilder.Plan.smoke() : BaseBuilder.Plan.of(s);
-        if (pretrainSteps != null)
-            p = new BaseBuilder.Plan(pretrainSteps, p.pretrainBatch(), p.pretrainLr(), p.chatSteps(), p.chatBatch(),
-                    p.chatLr());
+        if (pretrainSteps != null) p = p.withPretrainSteps(pretrainSteps);
         p = p.withChat(chatSteps != null ? chatSteps : p.chatSteps(), chatLr != null ? chatLr : p.chatLr());
         Path dir = out != null ? out : Home.dir().resolve("models").resolve("micro-" + s
                 + (v == WorldSpec.Variant.INDEPENDENT ? "-independent" : "") + (seed != 0 ? "-seed" + seed : ""));

