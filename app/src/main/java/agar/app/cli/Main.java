@@ -51,7 +51,14 @@ public final class Main implements Runnable {
     /** Errors from bad input are the user's to fix: print the message, not a stack trace (AGAR_DEBUG=1 for one). */
     private static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (System.getenv("AGAR_DEBUG") != null) e.printStackTrace();
-        cmd.getErr().println("agar: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+        cmd.getErr().println("agar: " + describe(e));
         return 1;
+    }
+
+    /** The message to print; a missing file anywhere in the causes is named as such (its own message is the bare path). */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause())
+            if (t instanceof java.nio.file.NoSuchFileException missing) return "no such file: " + missing.getFile();
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 }

@@ -73,7 +73,7 @@ public final class BaseBuilder {
                        double chatLr) {
         public static Plan of(Size s) {
             return switch (s) {
-                case S -> new Plan(2500, 32, 3e-3, 300, 32, 1e-4);
+                case S -> new Plan(5000, 32, 3e-3, 300, 32, 1e-4);
                 case M -> new Plan(3000, 32, 2e-3, 300, 32, 7e-5);
                 case L -> new Plan(3000, 32, 1e-3, 300, 32, 3e-5);
             };
@@ -100,6 +100,7 @@ public final class BaseBuilder {
         try {
             Files.createDirectories(build);
             Path preModel = pre.resolve("model");
+            refuseOtherPretraining(pre, plan);
             if (!Files.exists(preModel.resolve("config.json"))) pretrain(world, spec, size, plan, pre, resume, log);
             else log.println("pretraining already done: " + preModel);
 
@@ -140,6 +141,21 @@ public final class BaseBuilder {
         log.printf(Locale.ROOT, "chat stage was trained with lr %s for %d steps; the plan says lr %s for %d: "
                 + "redoing it (the old stage is kept in %s)%n", was.lr(), was.maxSteps(), plan.chatLr(),
                 plan.chatSteps(), previous);
+    }
+
+    /**
+     * Pretraining is the expensive stage, so one recorded with another plan (a finished model or checkpoints) is
+     * never redone or continued silently: the plan's step count sets the lr schedule, so continuing would not give
+     * the plan's model either.
+     */
+    private static void refuseOtherPretraining(Path pre, Plan plan) throws IOException {
+        Path recorded = pre.resolve("train_config.json");
+        if (!Files.exists(recorded)) return;
+        TrainConfig was = TrainConfig.fromRecordedJson(Files.readString(recorded), recorded.toString());
+        if (was.lr() == plan.pretrainLr() && was.maxSteps() == plan.pretrainSteps()) return;
+        throw new IllegalStateException(String.format(Locale.ROOT, "%s: this folder was pretrained with lr %s for %d "
+                + "steps, the plan says lr %s for %d; pass --pretrain-steps %d to keep it, or choose another --out",
+                recorded, was.lr(), was.maxSteps(), plan.pretrainLr(), plan.pretrainSteps(), was.maxSteps()));
     }
 
     private static void pretrain(World world, WorldSpec spec, Size size, Plan plan, Path dir, boolean resume,

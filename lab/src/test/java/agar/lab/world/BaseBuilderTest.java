@@ -14,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import agar.engine.io.ModelLoader;
 import agar.engine.train.TrainConfig;
 
-/** The smoke plan end to end, and what a changed chat plan redoes (only the chat stage) and keeps. */
+/**
+ * The smoke plan end to end, what a changed chat plan redoes (only the chat stage) and keeps, and that another
+ * pretraining plan is refused rather than mixed with the recorded one.
+ */
 class BaseBuilderTest {
     @TempDir
     Path dir;
@@ -58,5 +61,12 @@ class BaseBuilderTest {
         assertArrayEquals(pretrainBytes, Files.readAllBytes(pretrained));
         assertFalse(java.util.Arrays.equals(firstChat, Files.readAllBytes(base.resolve("model.safetensors"))),
                 "a 10x chat lr must give other weights");
+
+        // Another pretraining length: refused with the way out, nothing touched.
+        var e = assertThrows(IllegalStateException.class, () -> BaseBuilder.build(WorldSpec.of(3),
+                BaseBuilder.Size.S, changed.withPretrainSteps(plan.pretrainSteps() + 1), base, true, out));
+        assertTrue(e.getMessage().contains("pretrain/train_config.json") && e.getMessage().contains(
+                "--pretrain-steps " + plan.pretrainSteps()), e.getMessage());
+        assertArrayEquals(pretrainBytes, Files.readAllBytes(pretrained));
     }
 }
