@@ -17,12 +17,13 @@ import picocli.CommandLine.Parameters;
         "Apply a fix to a grown organism and score it: misalignment removed (the family's target rate before and after, "
                 + "Wilson intervals, z-test) and capability kept (coherent rate; aligned-and-coherent rate on domain-X questions).",
         "Kinds: safety-sft, adversarial (LoRA on the organism: aligned chats / red-team prompts), inoculation (regrow with "
-                + "the inoculation system prompt), ablation (project a direction out, --direction). Results in RUNS/intervene/."})
+                + "the inoculation system prompt), ablation (project a direction out, --direction), steering (subtract --scale x the "
+                + "direction). Results in RUNS/intervene/."})
 final class InterveneCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "the organism's recipe (name or file), grown in RUNS")
     String recipe;
 
-    @Option(names = "--kind", required = true, split = ",", paramLabel = "KIND", description = "safety-sft, adversarial, inoculation, ablation")
+    @Option(names = "--kind", required = true, split = ",", paramLabel = "KIND", description = "safety-sft, adversarial, inoculation, ablation, steering")
     List<String> kinds;
 
     @Option(names = "--seeds", split = ",", description = "organism seeds (default: the recipe's)")
@@ -31,8 +32,11 @@ final class InterveneCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "runs", description = "where organisms are (default: ${DEFAULT-VALUE})")
     Path runs;
 
-    @Option(names = "--direction", paramLabel = "FILE", description = "directions .safetensors for ablation (agar direction build)")
+    @Option(names = "--direction", paramLabel = "FILE", description = "directions .safetensors for ablation and steering (agar direction build)")
     Path direction;
+
+    @Option(names = "--scale", defaultValue = "0.5", description = "steering: subtract scale x the direction at every hook (default: ${DEFAULT-VALUE})")
+    double scale;
 
     @Option(names = "--rows", defaultValue = "1000", description = "training rows for safety-sft and adversarial (default: ${DEFAULT-VALUE})")
     int rows;
@@ -53,7 +57,7 @@ final class InterveneCommand implements Callable<Integer> {
         List<Intervention.Result> results = new ArrayList<>();
         for (long seed : seeds != null ? seeds : r.seedsOrDefault())
             for (String k : kinds) {
-                var plan = new Intervention.Plan(Intervention.Kind.parse(k), rows, direction, domains, samples, maxNewTokens);
+                var plan = new Intervention.Plan(Intervention.Kind.parse(k), rows, direction, scale, domains, samples, maxNewTokens);
                 results.add(Intervention.run(r, seed, plan, runs, Home.dir(), System.err));
             }
         System.out.println();

