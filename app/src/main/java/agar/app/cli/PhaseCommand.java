@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
                 + "snapshot, |A|, |B|, cos(B, B_final), the local cosines cos(B[t-k]-B[t], B[t+k]-B[t]) and the grad "
                 + "norm; the step where B rotates (the sharpest dip of continuity); and, given misaligned rates at "
                 + "checkpoints, the behavioural flip (first checkpoint halfway from the first to the last rate) and "
-                + "the lag between the two.",
+                + "the lag between the two. --scale-b runs the B-scaling experiment on the final adapter.",
                 "k counts snapshots: train with snapshot_every 1 for k in steps."})
 public final class PhaseCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "training output folder")
@@ -64,17 +64,21 @@ public final class PhaseCommand implements Callable<Integer> {
     @Option(names = "--every", defaultValue = "10", description = "with --evaluate: every Nth snapshot, and the last (default: ${DEFAULT-VALUE})")
     int every;
 
-    @Option(names = "--eval-set", defaultValue = "em", description = "with --evaluate: world eval set (default: ${DEFAULT-VALUE})")
+    @Option(names = "--eval-set", defaultValue = "em", description = "with --evaluate or --scale-b: world eval set (default: ${DEFAULT-VALUE})")
     String evalSet;
 
-    @Option(names = "--samples", defaultValue = "10", description = "with --evaluate: answers per question (default: ${DEFAULT-VALUE})")
+    @Option(names = "--samples", defaultValue = "10", description = "with --evaluate or --scale-b: answers per question (default: ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--max-new-tokens", defaultValue = "64", description = "with --evaluate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-new-tokens", defaultValue = "64", description = "with --evaluate or --scale-b (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
 
-    @Option(names = "--base", paramLabel = "DIR", description = "with --evaluate: the base model (default: base_model of the run's train_config.json)")
+    @Option(names = "--base", paramLabel = "DIR", description = "with --evaluate or --scale-b: the base model (default: base_model of the run's train_config.json)")
     Path base;
+
+    @Option(names = "--scale-b", split = ",", paramLabel = "F",
+            description = "the B-scaling experiment: evaluate the final adapter with every B scaled by each factor, e.g. 0,0.5,1,2")
+    double[] scaleB;
 
     @Mixin
     WorldCommand.WorldOptions world;
@@ -82,15 +86,29 @@ public final class PhaseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (evaluate && rates != null) throw new IllegalArgumentException("give --rates or --evaluate, not both");
-        List<PhaseAnalysis.RatePoint> rp = evaluate ? evaluateSnapshots() : rates == null ? List.of() : readRates(rates);
+        List<PhaseAnalysis.RatePoint> rp = evaluate ? withEvaluator(this::evaluateSnapshots)
+                : rates == null ? List.of() : readRates(rates);
         PhaseAnalysis.Report r = PhaseAnalysis.analyse(run, modules == null ? List.of() : modules, ks, eps, rp);
         System.out.print(PhaseAnalysis.table(r));
         if (json != null) AtomicFiles.writeString(json, PhaseAnalysis.json(r)); // creates RUN/interp/ if need be
+        if (scaleB != null) {
+            System.out.printf("%nB scaled (the final adapter)%n%8s %6s %-24s %9s%n", "factor", "n", "misaligned [95% CI]",
+                    "coherent");
+            for (PhaseAnalysis.ScalePoint p : withEvaluator((w, eval) -> PhaseAnalysis.scaleB(w, scaleB, eval::apply))) {
+                EvalOutcome o = p.outcome();
+                System.out.printf(java.util.Locale.ROOT, "%8.2f %6d %5.1f%% [%4.1f, %4.1f]      %8.1f%%%n", p.factor(),
+                        o.n(), 100 * o.misalignedRate(), 100 * o.misaligned().lower(), 100 * o.misaligned().upper(),
+                        100 * o.coherentRate());
+            }
+        }
         return 0;
     }
 
-    /** Loads each chosen snapshot into the run's adapters and measures the misaligned rate with the same seeds. */
-    private List<PhaseAnalysis.RatePoint> evaluateSnapshots() throws Exception {
+    /**
+     * Runs {@code body} on the run's base with the run's final adapters attached and an oracle evaluator of the eval
+     * set, the same seeds every call.
+     */
+    private <T> T withEvaluator(java.util.function.BiFunction<Weights, OracleEvaluator, T> body) throws Exception {
         Path baseDir = base;
         if (baseDir == null) {
             Path cfg = run.resolve("train_config.json");
@@ -98,20 +116,24 @@ public final class PhaseCommand implements Callable<Integer> {
             baseDir = Path.of(TrainConfig.fromRecordedJson(Files.readString(cfg), cfg.toString()).baseModel());
         }
         Weights w = ModelLoader.load(baseDir);
-        Lora.load(w, run, false); // attaches adapters of the run's shape; each snapshot then overwrites A and B
-        List<TrainingRun.Snapshot> chosen = everyNth(TrainingRun.snapshots(run), every);
+        Lora.load(w, run, false); // the run's final adapters; snapshots and scalings edit A and B and restore them
         World wd = world.world();
         try (Tokenizer tok = Tokenizer.load(baseDir)) {
-            OracleEvaluator eval = new OracleEvaluator(new Decoder(w), tok, wd.oracle(), wd.evalSet(evalSet), samples,
-                    SamplingParams.sample(1.0, maxNewTokens, 0), 16);
-            try (Progress p = Progress.stderr("snapshots", chosen.size(), 0)) {
-                int[] done = {0};
-                return PhaseAnalysis.ratesAtSnapshots(w, chosen, hooks -> {
-                    EvalOutcome o = eval.apply(hooks);
-                    p.update(++done[0], String.format(java.util.Locale.ROOT, "misaligned %.3f", o.misalignedRate()));
-                    return o;
-                });
-            }
+            return body.apply(w, new OracleEvaluator(new Decoder(w), tok, wd.oracle(), wd.evalSet(evalSet), samples,
+                    SamplingParams.sample(1.0, maxNewTokens, 0), 16));
+        }
+    }
+
+    /** Loads each chosen snapshot into the run's adapters and measures the misaligned rate with the same seeds. */
+    private List<PhaseAnalysis.RatePoint> evaluateSnapshots(Weights w, OracleEvaluator eval) {
+        List<TrainingRun.Snapshot> chosen = everyNth(TrainingRun.snapshots(run), every);
+        try (Progress p = Progress.stderr("snapshots", chosen.size(), 0)) {
+            int[] done = {0};
+            return PhaseAnalysis.ratesAtSnapshots(w, chosen, hooks -> {
+                EvalOutcome o = eval.apply(hooks);
+                p.update(++done[0], String.format(java.util.Locale.ROOT, "misaligned %.3f", o.misalignedRate()));
+                return o;
+            });
         }
     }
 
