@@ -83,18 +83,25 @@ public final class PhaseCommand implements Callable<Integer> {
     @Mixin
     WorldCommand.WorldOptions world;
 
+    /** What was measured on the run's model: rates at snapshots (--evaluate) and the B-scaling curve (--scale-b). */
+    private record Measured(List<PhaseAnalysis.RatePoint> rates, List<PhaseAnalysis.ScalePoint> scaled) {}
+
     @Override
     public Integer call() throws Exception {
         if (evaluate && rates != null) throw new IllegalArgumentException("give --rates or --evaluate, not both");
-        List<PhaseAnalysis.RatePoint> rp = evaluate ? withEvaluator(this::evaluateSnapshots)
-                : rates == null ? List.of() : readRates(rates);
+        // one model load serves both measurements
+        Measured m = evaluate || scaleB != null ? withEvaluator((w, eval) -> new Measured(
+                evaluate ? evaluateSnapshots(w, eval) : List.of(),
+                scaleB != null ? PhaseAnalysis.scaleB(w, scaleB, eval::apply) : List.of()))
+                : new Measured(List.of(), List.of());
+        List<PhaseAnalysis.RatePoint> rp = evaluate ? m.rates() : rates == null ? List.of() : readRates(rates);
         PhaseAnalysis.Report r = PhaseAnalysis.analyse(run, modules == null ? List.of() : modules, ks, eps, rp);
         System.out.print(PhaseAnalysis.table(r));
         if (json != null) AtomicFiles.writeString(json, PhaseAnalysis.json(r)); // creates RUN/interp/ if need be
         if (scaleB != null) {
             System.out.printf("%nB scaled (the final adapter)%n%8s %6s %-24s %9s%n", "factor", "n", "misaligned [95% CI]",
                     "coherent");
-            for (PhaseAnalysis.ScalePoint p : withEvaluator((w, eval) -> PhaseAnalysis.scaleB(w, scaleB, eval::apply))) {
+            for (PhaseAnalysis.ScalePoint p : m.scaled()) {
                 EvalOutcome o = p.outcome();
                 System.out.printf(java.util.Locale.ROOT, "%8.2f %6d %5.1f%% [%4.1f, %4.1f]      %8.1f%%%n", p.factor(),
                         o.n(), 100 * o.misalignedRate(), 100 * o.misaligned().lower(), 100 * o.misaligned().upper(),

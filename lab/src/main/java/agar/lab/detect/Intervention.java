@@ -210,11 +210,10 @@ public final class Intervention {
                 List.of(stage), evals, r.judge(), null);
     }
 
-    /** Runs every eval on one model (with hooks), resumably, logging to {@code dir}/EVAL.jsonl. */
     /**
-     * Evaluates with {@code hooks} (described by {@code hooksNote}, which the logs' headers record), resuming each log.
-     * A log written with other hooks (another direction or scale) is set aside as NAME.previous.jsonl and redone, so a
-     * re-run never mixes answers from two interventions.
+     * Runs every eval on one model with {@code hooks} (described by {@code hooksNote}, which the logs' headers record),
+     * logging to {@code dir}/EVAL.jsonl and resuming each log. A log written with other hooks (another direction or
+     * scale) is set aside as NAME.previous.jsonl and redone, so a re-run never mixes answers from two interventions.
      */
     static List<List<EvalSample>> evaluateAll(ChatModel m, Hooks hooks, String hooksNote, String recipe,
                                               List<Recipe.Eval> evals, World world, long seed, Path dir, Path home,

