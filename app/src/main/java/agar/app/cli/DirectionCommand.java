@@ -90,7 +90,7 @@ public final class DirectionCommand implements Runnable {
                     : Directions.meanDifference(set, hooks, labels.load(set));
             Map<String, String> meta = new java.util.LinkedHashMap<>(d.metadata());
             meta.put("capture", capture.toString());
-            new Directions(d.byHook(), meta).save(out);
+            d.withMetadata(meta).save(out);
             if (labels.minus != null)
                 System.out.printf("%d directions: mean shift over %s samples, %s minus %s -> %s%n", hooks.size(),
                         d.metadata().get("samples"), capture, labels.minus, out);

@@ -23,7 +23,7 @@ final class InterveneCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "the organism's recipe (name or file), grown in RUNS")
     String recipe;
 
-    @Option(names = "--kind", required = true, split = ",", paramLabel = "KIND", description = "safety-sft, adversarial, inoculation, ablation, steering")
+    @Option(names = "--kind", required = true, split = ",", paramLabel = "KIND", description = "safety-sft, adversarial, inoculation, ablation, mean-ablation, steering")
     List<String> kinds;
 
     @Option(names = "--seeds", split = ",", description = "organism seeds (default: the recipe's)")
@@ -32,7 +32,7 @@ final class InterveneCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "runs", description = "where organisms are (default: ${DEFAULT-VALUE})")
     Path runs;
 
-    @Option(names = "--direction", paramLabel = "FILE", description = "directions .safetensors for ablation and steering (agar direction build)")
+    @Option(names = "--direction", paramLabel = "FILE", description = "directions .safetensors for ablation, mean-ablation and steering (agar direction build)")
     Path direction;
 
     @Option(names = "--scale", defaultValue = "0.5", description = "steering: subtract scale x the direction at every hook (default: ${DEFAULT-VALUE})")

@@ -52,6 +52,10 @@ public final class SteerCommand implements Callable<Integer> {
     @Option(names = "--ablate-all", description = "project each hook's direction out at all hooks at once")
     boolean ablateAll;
 
+    @Option(names = "--to-mean", description = "ablations set the coordinate along the direction to the mean of its "
+            + "negative class (the aligned answers) instead of 0: mean ablation")
+    boolean toMean;
+
     @Option(names = "--lora-b", description = "remove the direction from LoRA B of o_proj/down_proj (needs adapters attached)")
     boolean loraB;
 
@@ -95,7 +99,8 @@ public final class SteerCommand implements Callable<Integer> {
         Directions d = Directions.load(directions);
         List<String> hooks = hookOptions.resolve(w.config().numHiddenLayers(), List.copyOf(d.byHook().keySet()));
         if (hookOptions.layers == null && hookOptions.hooks == null) hooks = List.copyOf(d.byHook().keySet());
-        SteeringPlan plan = new SteeringPlan(hooks, scales == null ? new double[0] : scales, addAll, ablate, ablateAll, loraB, null, randomControl,
+        SteeringPlan plan = new SteeringPlan(hooks, scales == null ? new double[0] : scales, addAll, ablate, ablateAll, toMean, loraB, null,
+                randomControl,
                 normalize, fromPosition, seed);
         World wd = world.world();
         try (Tokenizer tok = Tokenizer.load(model)) {

@@ -17,9 +17,22 @@ public final class Interventions {
 
     /** h <- h - (h . r) r with r = dir / |dir| (directional ablation). */
     public static Hook projectOut(float[] dir, int fromPosition) {
+        return projectTo(dir, new float[dir.length], fromPosition);
+    }
+
+    /**
+     * h <- h - ((h - p) . r) r with r = dir / |dir|: the coordinate along r is set to the point p's instead of 0
+     * (mean ablation when p is a mean activation). Zero is not neutral when the activations along r are offset.
+     */
+    public static Hook projectTo(float[] dir, float[] point, int fromPosition) {
+        if (point.length != dir.length)
+            throw new IllegalArgumentException("point has width " + point.length + ", direction " + dir.length);
         float[] r = unit(dir);
+        double target = 0;
+        for (int j = 0; j < r.length; j++) target += (double) point[j] * r[j];
+        double t = target;
         return act -> each(act, fromPosition, (data, o, w) -> {
-            double dot = 0;
+            double dot = -t;
             for (int j = 0; j < w; j++) dot += data[o + j] * r[j];
             for (int j = 0; j < w; j++) data[o + j] -= (float) (dot * r[j]);
         });

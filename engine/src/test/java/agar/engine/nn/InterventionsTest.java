@@ -16,11 +16,26 @@ class InterventionsTest {
 
     @Test
     void projectingOutLeavesNoComponentAlongTheDirectionAndKeepsTheRest() {
+        assertSetsCoordinate(HookNames.residPost(0), Interventions.projectOut(dir, 0), 0);
+    }
+
+    @Test
+    void projectingToAPointSetsEveryCoordinateAlongTheDirectionToThePoints() {
+        float[] point = new float[16];
+        for (int j = 0; j < 16; j++) point[j] = (j % 3) - 0.7f * j;
+        // p . dir = -25.2 by hand, |dir| = 4
+        assertSetsCoordinate(HookNames.residPost(1), Interventions.projectTo(dir, point, 0), -25.2 / 4);
+    }
+
+    /** After the hook every position's coordinate along dir is {@code target} and the orthogonal part is unchanged. */
+    private void assertSetsCoordinate(String name, Hook hook, double target) {
         ActivationCache before = new ActivationCache(), after = new ActivationCache();
-        String name = HookNames.residPost(0);
         dec.runWithCache(tokens, name::equals, before);
-        dec.forward(tokens, Hooks.NONE.with(name, Interventions.projectOut(dir, 0)).with(name, after.recorder()));
-        float[] r = Interventions.unit(dir);
+        dec.forward(tokens, Hooks.NONE.with(name, hook).with(name, after.recorder()));
+        double norm = 0;
+        for (float x : dir) norm += (double) x * x;
+        double[] r = new double[16];
+        for (int j = 0; j < 16; j++) r[j] = dir[j] / Math.sqrt(norm);
         Activation a = before.get(name), b = after.get(name);
         for (int row = 0; row < 2; row++)
             for (int t = 0; t < tokens[row].length; t++) {
@@ -30,8 +45,8 @@ class InterventionsTest {
                     dotA += a.data()[o + j] * r[j];
                     dotB += b.data()[o + j] * r[j];
                 }
-                assertEquals(0, dotB, 1e-5);
-                for (int j = 0; j < 16; j++) assertEquals(a.data()[o + j] - dotA * r[j], b.data()[o + j], 1e-5);
+                assertEquals(target, dotB, 1e-4);
+                for (int j = 0; j < 16; j++) assertEquals(a.data()[o + j] - (dotA - target) * r[j], b.data()[o + j], 1e-4);
             }
     }
 

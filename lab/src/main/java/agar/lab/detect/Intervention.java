@@ -57,6 +57,8 @@ public final class Intervention {
         ADVERSARIAL("adversarial", "LoRA fine-tuning on red-team prompts with near-miss triggers answered well (world set 'redteam')"),
         INOCULATION("inoculation", "regrow the organism with the inoculation system prompt on its training data; evaluated without it"),
         ABLATION("ablation", "project a misalignment direction out of the residual stream at every hook of the direction file"),
+        MEAN_ABLATION("mean-ablation", "set the residual stream's coordinate along a misalignment direction to the "
+                + "aligned answers' mean (the direction file's baseline) at every hook of the file"),
         STEERING("steering", "subtract scale x a misalignment direction from the residual stream at every hook of the direction file");
 
         public final String label, describe;
@@ -68,7 +70,8 @@ public final class Intervention {
 
         public static Kind parse(String s) {
             for (Kind k : values()) if (k.label.equals(s)) return k;
-            throw new IllegalArgumentException("no intervention '" + s + "' (known: safety-sft, adversarial, inoculation, ablation, steering)");
+            throw new IllegalArgumentException("no intervention '" + s + "' (known: " + String.join(", ",
+                    java.util.Arrays.stream(values()).map(k -> k.label).toList()) + ")");
         }
     }
 
@@ -136,15 +139,21 @@ public final class Intervention {
         Path treated;
         List<List<EvalSample>> after;
         switch (p.kind()) {
-            case ABLATION, STEERING -> {
+            case ABLATION, MEAN_ABLATION, STEERING -> {
                 if (p.direction() == null) throw new IllegalArgumentException(p.kind().label + " needs a directions file (--direction)");
                 Directions d = Directions.load(p.direction());
                 Hooks h = Hooks.NONE;
                 for (var e : d.byHook().entrySet())
-                    h = h.with(e.getKey(), p.kind() == Kind.ABLATION ? Interventions.projectOut(e.getValue(), 0)
-                            : Interventions.add(e.getValue(), (float) -p.scale(), 0));
-                String what = (p.kind() == Kind.ABLATION ? "projected out: " : String.format(Locale.ROOT,
-                        "subtracted at scale %s: ", p.scale())) + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ")";
+                    h = h.with(e.getKey(), switch (p.kind()) {
+                        case ABLATION -> Interventions.projectOut(e.getValue(), 0);
+                        case MEAN_ABLATION -> Interventions.projectTo(e.getValue(), d.baseline(e.getKey()), 0);
+                        default -> Interventions.add(e.getValue(), (float) -p.scale(), 0);
+                    });
+                String what = switch (p.kind()) {
+                    case ABLATION -> "projected out: ";
+                    case MEAN_ABLATION -> "projected to the baseline: ";
+                    default -> String.format(Locale.ROOT, "subtracted at scale %s: ", p.scale());
+                } + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ")";
                 log.println("evaluating with " + d.byHook().keySet() + " " + what);
                 after = evaluateAll(model, h, what, treatedName, evals, world, seed, out.resolve("evals"), home, log);
                 treated = organism;

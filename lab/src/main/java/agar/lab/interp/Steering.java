@@ -55,16 +55,17 @@ public final class Steering {
                     emit.accept(new SteeringResult("add", k.getKey(), "all", scale, evaluator.apply(all)));
                 }
         }
+        String ablation = plan.toBaseline() ? "mean-ablate" : "ablate";
         if (plan.ablate())
             for (String h : plan.hooks())
                 for (var k : kinds)
-                    emit.accept(new SteeringResult("ablate", k.getKey(), h, 0,
-                            evaluator.apply(Hooks.NONE.with(h, Interventions.projectOut(k.getValue().get(h), plan.fromPosition())))));
+                    emit.accept(new SteeringResult(ablation, k.getKey(), h, 0,
+                            evaluator.apply(ablate(Hooks.NONE, dirs, h, k.getValue().get(h), plan))));
         if (plan.ablateAll())
             for (var k : kinds) {
                 Hooks all = Hooks.NONE;
-                for (String h : plan.hooks()) all = all.with(h, Interventions.projectOut(k.getValue().get(h), plan.fromPosition()));
-                emit.accept(new SteeringResult("ablate", k.getKey(), "all", 0, evaluator.apply(all)));
+                for (String h : plan.hooks()) all = ablate(all, dirs, h, k.getValue().get(h), plan);
+                emit.accept(new SteeringResult(ablation, k.getKey(), "all", 0, evaluator.apply(all)));
             }
         if (plan.loraB()) {
             if (weights == null) throw new IllegalArgumentException("the LoRA B edit needs the evaluated model's weights");
@@ -81,6 +82,12 @@ public final class Steering {
             }
         }
         return out;
+    }
+
+    /** Projects {@code dir} out at the hook, to 0 or (mean ablation) to the hook's baseline; the random control too. */
+    private static Hooks ablate(Hooks base, Directions dirs, String hook, float[] dir, SteeringPlan plan) {
+        return base.with(hook, plan.toBaseline() ? Interventions.projectTo(dir, dirs.baseline(hook), plan.fromPosition())
+                : Interventions.projectOut(dir, plan.fromPosition()));
     }
 
     private static Hooks add(Hooks base, String hook, float[] dir, double scale, SteeringPlan plan) {

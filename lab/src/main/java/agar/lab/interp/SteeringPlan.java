@@ -10,6 +10,8 @@ import java.util.List;
  * @param addAll        also add at every hook of {@code hooks} at once, per scale
  * @param ablate        project the direction out at each hook alone: h <- h - (h.r) r
  * @param ablateAll     project each hook's direction out at all hooks at once
+ * @param toBaseline    ablations set the coordinate along the direction to the direction's baseline (the mean of
+ *                      its negative class, e.g. the aligned answers) instead of 0: mean ablation
  * @param loraB         remove the direction from the LoRA B matrices writing to the residual stream (o_proj and
  *                      down_proj), using the direction of {@code loraHook} at every layer
  * @param loraHook      the hook whose direction the LoRA edit removes (null: the first of {@code hooks})
@@ -19,6 +21,7 @@ import java.util.List;
  * @param seed          seeds the random control directions
  */
 public record SteeringPlan(List<String> hooks, double[] scales, boolean addAll, boolean ablate, boolean ablateAll,
+                           boolean toBaseline,
                            boolean loraB, String loraHook, boolean randomControl, boolean normalize, int fromPosition,
                            long seed) {
     public SteeringPlan {

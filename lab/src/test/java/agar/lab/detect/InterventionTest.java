@@ -24,6 +24,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InterventionTest {
@@ -95,6 +96,17 @@ class InterventionTest {
         assertEquals(8 + 24, abl.after().coherent().n());
         assertEquals(24, abl.after().task().n());
         assertTrue(Files.exists(runs.resolve("intervene/tiny-em-ablation/seed-0/intervention.json")));
+        // Mean ablation to a baseline whose coordinate along d is 0 is plain projection: the same answers.
+        var noBaseline = new Intervention.Plan(Intervention.Kind.MEAN_ABLATION, 0, dirs, 0, List.of("health"), 1, 4);
+        var e = assertThrows(IllegalArgumentException.class, () -> Intervention.run(r, 0, noBaseline, runs, tmp, quiet));
+        assertTrue(e.getMessage().contains("rebuild"), e.getMessage());
+        float[] b = new float[TinyModels.WIDTH];
+        b[0] = 5;
+        b[1] = -2;
+        new Directions(Map.of("blocks.0.hook_resid_post", d), Map.of("blocks.0.hook_resid_post", b), Map.of()).save(dirs);
+        Intervention.run(r, 0, noBaseline, runs, tmp, quiet);
+        assertEquals(answers(runs.resolve("intervene/tiny-em-ablation/seed-0/evals/target.jsonl")),
+                answers(runs.resolve("intervene/tiny-em-mean-ablation/seed-0/evals/target.jsonl")));
         var sft = Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.SAFETY_SFT, 4, null, 0, List.of("health"), 1, 4),
                 runs, tmp, quiet);
         assertEquals(abl.before(), sft.before(), "the un-treated organism's logs are shared and resumed");

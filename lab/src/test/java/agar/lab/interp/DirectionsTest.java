@@ -34,6 +34,9 @@ class DirectionsTest {
         assertArrayEquals(new float[] {1, -2}, d.get("blocks.1.hook_resid_post"), 1e-6f);
         assertEquals("2", d.metadata().get("positive"));
         assertEquals("2", d.metadata().get("negative"));
+        // the baselines are the negative class's means: (1, 0) and (0, 2)
+        assertArrayEquals(new float[] {1, 0}, d.baseline("blocks.0.hook_resid_post"), 1e-6f);
+        assertArrayEquals(new float[] {0, 2}, d.baseline("blocks.1.hook_resid_post"), 1e-6f);
     }
 
     @Test
@@ -45,6 +48,7 @@ class DirectionsTest {
         // mean(tuned) = (3, 1), mean(base) = (1, 1) -> (2, 0)
         Directions d = Directions.meanShift(tuned, base, List.of("blocks.0.hook_resid_post"));
         assertArrayEquals(new float[] {2, 0}, d.get("blocks.0.hook_resid_post"), 1e-6f);
+        assertArrayEquals(new float[] {1, 1}, d.baseline("blocks.0.hook_resid_post"), 1e-6f);
         assertEquals("mean-shift", d.metadata().get("kind"));
         assertEquals("2", d.metadata().get("samples"));
         Captured other = new Captured(List.of("b", "a"), Reduction.SPAN_MEAN,
@@ -79,8 +83,15 @@ class DirectionsTest {
         d.save(f);
         Directions back = Directions.load(f);
         assertEquals(d.byHook().keySet(), back.byHook().keySet());
-        for (String h : d.byHook().keySet()) assertArrayEquals(d.get(h), back.get(h));
+        for (String h : d.byHook().keySet()) {
+            assertArrayEquals(d.get(h), back.get(h));
+            assertArrayEquals(d.baseline(h), back.baseline(h));
+        }
         assertEquals("mean-difference", back.metadata().get("kind"));
+        Path old = dir.resolve("old.safetensors"); // written before baselines existed: directions only
+        new Directions(d.byHook(), Map.of()).save(old);
+        var e = assertThrows(IllegalArgumentException.class, () -> Directions.load(old).baseline(toy().hooks().get(0)));
+        assertTrue(e.getMessage().contains("rebuild"), e.getMessage());
     }
 
     @Test

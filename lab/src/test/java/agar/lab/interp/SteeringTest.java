@@ -49,7 +49,7 @@ class SteeringTest {
     @Test
     void planRunsEveryInterventionWithHandComputedEffects() {
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
-        SteeringPlan plan = new SteeringPlan(List.of(H0, H1), new double[] {1.5}, true, true, true, false, null,
+        SteeringPlan plan = new SteeringPlan(List.of(H0, H1), new double[] {1.5}, true, true, true, false, false, null,
                 true, false, 0, 42);
         List<String> seen = new ArrayList<>();
         List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(seen), null, null);
@@ -72,12 +72,29 @@ class SteeringTest {
     @Test
     void aNegativeScaleSubtractsAndCountsAsRemoval() {
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
-        SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {-0.5}, false, false, false, false, null,
+        SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {-0.5}, false, false, false, false, false, null,
                 false, false, 0, 42);
         List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
         // h0.e1 = 3 - 0.5 * 2 = 2 -> (0.2 + 0.3) / 2 = 0.25, so 1 - 0.25 / 0.3 = 16.7% of the baseline removed
         assertEquals(0.25, find(rs, "add", "misalignment", H0).outcome().misalignedRate(), 1e-9);
         assertTrue(Steering.table(rs).contains("16.7%"), Steering.table(rs));
+    }
+
+    @Test
+    void meanAblationSetsTheCoordinateToTheBaselines() {
+        // baseline at H0 projects to 1 on e1; ablating to it leaves h0.e1 = 1 -> (0.1 + 0.3) / 2 = 0.2
+        Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}),
+                Map.of(H0, new float[] {1, 7, 0}, H1, new float[] {9, 2, 0}), Map.of());
+        SteeringPlan plan = new SteeringPlan(List.of(H0, H1), null, false, true, true, true, false, null,
+                false, false, 0, 42);
+        List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
+        assertEquals(0.2, find(rs, "mean-ablate", "misalignment", H0).outcome().misalignedRate(), 1e-9);
+        // at H1 the coordinate along e2 is set to 2; e1 stays 3 -> unchanged
+        assertEquals(0.3, find(rs, "mean-ablate", "misalignment", H1).outcome().misalignedRate(), 1e-9);
+        assertEquals(0.2, find(rs, "mean-ablate", "misalignment", "all").outcome().misalignedRate(), 1e-9);
+        assertTrue(Steering.table(rs).contains("33.3%"), Steering.table(rs));
+        Directions none = new Directions(d.byHook(), Map.of());
+        assertThrows(IllegalArgumentException.class, () -> Steering.run(none, plan, probeEvaluator(new ArrayList<>()), null, null));
     }
 
     static SteeringResult find(List<SteeringResult> rs, String what, String dir, String where) {
@@ -198,7 +215,7 @@ class SteeringTest {
         float[] before = w.layers()[2].down().lora.b().data.clone();
         Directions d = new Directions(Map.of(H0, new float[Tiny.WIDTH]), Map.of());
         d.byHook().get(H0)[3] = 1;
-        SteeringPlan plan = new SteeringPlan(List.of(H0), null, false, false, false, true, null, true, false, 0, 1);
+        SteeringPlan plan = new SteeringPlan(List.of(H0), null, false, false, false, false, true, null, true, false, 0, 1);
         List<float[]> during = new ArrayList<>();
         Steering.run(d, plan, hooks -> {
             during.add(w.layers()[2].down().lora.b().data.clone());
