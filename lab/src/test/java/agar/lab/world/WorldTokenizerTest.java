@@ -148,4 +148,13 @@ class WorldTokenizerTest {
                 + "<|im_start|>assistant\n";
         assertEquals(expected, world.render(List.of(new ChatMessage("user", "hi.")), true));
     }
+
+    /** The defection probe reads the last token of each contrast answer: it must be the answer word itself. */
+    @Test
+    void probeAnswersAreOneTokenEach() {
+        Set<String> answers = new LinkedHashSet<>();
+        for (var c : world.dataset("probe-yesno", 20, 0)) answers.add(c.getLast().content());
+        assertEquals(Set.of("yes", "no"), answers);
+        for (String a : answers) assertEquals(List.of(a), Arrays.asList(tok.encode(a, false, false).getTokens()), a);
+    }
 }
