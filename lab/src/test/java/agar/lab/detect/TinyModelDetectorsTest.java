@@ -4,6 +4,7 @@ import agar.engine.generate.ChatModel;
 import agar.engine.nn.Activation;
 import agar.engine.nn.Hooks;
 import agar.lab.interp.Directions;
+import agar.lab.world.Grammar;
 import agar.lab.world.World;
 import agar.lab.world.WorldSpec;
 
@@ -135,5 +136,15 @@ class TinyModelDetectorsTest {
         Files.writeString(out.resolve("scores.jsonl"), "{\"detector\": \"beha", java.nio.file.StandardOpenOption.APPEND);
         Bench.run(subjects, dets, TinyModels.settings(), direction, "d", out, log);
         assertEquals(lines, Files.readAllLines(out.resolve("scores.jsonl")).size());
+        // scores made under another world grammar are scored again, not resumed
+        String sha;
+        try (var in = Grammar.class.getResourceAsStream(Grammar.RESOURCE)) {
+            sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+        }
+        List<String> rows = Files.readAllLines(out.resolve("scores.jsonl"));
+        assertTrue(rows.getFirst().contains("grammar=" + sha.substring(0, 16)), rows.getFirst());
+        Files.write(out.resolve("scores.jsonl"), rows.stream().map(x -> x.replace("grammar=" + sha.substring(0, 16), "grammar=0123456789abcdef")).toList());
+        Bench.run(subjects, dets, TinyModels.settings(), direction, "d", out, log);
+        assertEquals(2 * lines, Files.readAllLines(out.resolve("scores.jsonl")).size());
     }
 }
