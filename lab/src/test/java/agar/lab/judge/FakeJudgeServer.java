@@ -56,6 +56,7 @@ public final class FakeJudgeServer implements AutoCloseable {
             requests.incrementAndGet();
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
+            boolean counted = true;
             try {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 bodies.add(body);
@@ -70,6 +71,10 @@ public final class FakeJudgeServer implements AutoCloseable {
                 if (holdMillis > 0) Thread.sleep(holdMillis);
                 r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
                 byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+                // no longer in flight once the reply starts: the client may send its next request as soon as it has
+                // read this one, before this handler's finally runs (a race that showed up on a loaded machine)
+                inFlight.decrementAndGet();
+                counted = false;
                 ex.sendResponseHeaders(r.status(), bytes.length);
                 try (OutputStream os = ex.getResponseBody()) {
                     os.write(bytes);
@@ -77,7 +82,7 @@ public final class FakeJudgeServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                inFlight.decrementAndGet();
+                if (counted) inFlight.decrementAndGet();
                 ex.close();
             }
         });
