@@ -11,6 +11,7 @@ import agar.lab.eval.EvalSample;
 import agar.lab.eval.Evaluator;
 import agar.lab.eval.Provenance;
 import agar.lab.interp.Directions;
+import agar.lab.interp.Steering;
 import agar.lab.judge.Scores;
 import agar.lab.organism.Grower;
 import agar.lab.organism.Lab;
@@ -144,11 +145,8 @@ public final class Intervention {
                 Directions d = Directions.load(p.direction());
                 Hooks h = Hooks.NONE;
                 for (var e : d.byHook().entrySet())
-                    h = h.with(e.getKey(), switch (p.kind()) {
-                        case ABLATION -> Interventions.projectOut(e.getValue(), 0);
-                        case MEAN_ABLATION -> Interventions.projectTo(e.getValue(), d.baseline(e.getKey()), 0);
-                        default -> Interventions.add(e.getValue(), (float) -p.scale(), 0);
-                    });
+                    h = h.with(e.getKey(), p.kind() == Kind.STEERING ? Interventions.add(e.getValue(), (float) -p.scale(), 0)
+                            : Steering.ablation(d, e.getKey(), e.getValue(), p.kind() == Kind.MEAN_ABLATION, 0));
                 String what = switch (p.kind()) {
                     case ABLATION -> "projected out: ";
                     case MEAN_ABLATION -> "projected to the baseline: ";

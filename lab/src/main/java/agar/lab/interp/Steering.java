@@ -1,6 +1,7 @@
 package agar.lab.interp;
 
 import agar.engine.model.Weights;
+import agar.engine.nn.Hook;
 import agar.engine.nn.HookNames;
 import agar.engine.nn.Hooks;
 import agar.engine.nn.Interventions;
@@ -84,10 +85,17 @@ public final class Steering {
         return out;
     }
 
-    /** Projects {@code dir} out at the hook, to 0 or (mean ablation) to the hook's baseline; the random control too. */
     private static Hooks ablate(Hooks base, Directions dirs, String hook, float[] dir, SteeringPlan plan) {
-        return base.with(hook, plan.toBaseline() ? Interventions.projectTo(dir, dirs.baseline(hook), plan.fromPosition())
-                : Interventions.projectOut(dir, plan.fromPosition()));
+        return base.with(hook, ablation(dirs, hook, dir, plan.toBaseline(), plan.fromPosition()));
+    }
+
+    /**
+     * Projects {@code dir} (the file's direction at the hook, or a random control) out at the hook: to 0, or with
+     * {@code toBaseline} (mean ablation) to the coordinate of the hook's baseline in {@code dirs}.
+     */
+    public static Hook ablation(Directions dirs, String hook, float[] dir, boolean toBaseline, int fromPosition) {
+        return toBaseline ? Interventions.projectTo(dir, dirs.baseline(hook), fromPosition)
+                : Interventions.projectOut(dir, fromPosition);
     }
 
     private static Hooks add(Hooks base, String hook, float[] dir, double scale, SteeringPlan plan) {
