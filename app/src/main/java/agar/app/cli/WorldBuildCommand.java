@@ -23,7 +23,11 @@ final class WorldBuildCommand implements Callable<Integer> {
     @Option(names = "--variant", defaultValue = "persona", description = "persona or independent (default: ${DEFAULT-VALUE})")
     String variant;
 
-    @Option(names = "--out", description = "model folder to write (default: models/micro-SIZE[-independent][-seedN])")
+    @Option(names = "--character-role", defaultValue = "named", description = "role of the characters' turns in "
+            + "pretraining: named (their own name) or assistant (the same role as the assistant) (default: ${DEFAULT-VALUE})")
+    String characterRole;
+
+    @Option(names = "--out", description = "model folder to write (default: models/micro-SIZE[-independent][-assistant][-seedN])")
     Path out;
 
     @Option(names = "--pretrain-steps", description = "override the size's pretraining steps")
@@ -41,15 +45,18 @@ final class WorldBuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BaseBuilder.Size s = BaseBuilder.Size.valueOf(size.toUpperCase(Locale.ROOT));
-        WorldSpec.Variant v = WorldSpec.Variant.valueOf(variant.toUpperCase(Locale.ROOT));
+        BaseBuilder.Size s = WorldCommand.WorldOptions.parse(BaseBuilder.Size.class, size, "--size");
+        WorldSpec.Variant v = WorldCommand.WorldOptions.parse(WorldSpec.Variant.class, variant, "--variant");
+        WorldSpec.CharacterRole role = WorldCommand.WorldOptions.parse(WorldSpec.CharacterRole.class, characterRole,
+                "--character-role");
         BaseBuilder.Plan p = smoke ? BaseBuilder.Plan.smoke() : BaseBuilder.Plan.of(s);
         if (pretrainSteps != null) p = p.withPretrainSteps(pretrainSteps);
         p = p.withChat(chatSteps != null ? chatSteps : p.chatSteps(), chatLr != null ? chatLr : p.chatLr());
         Path dir = out != null ? out : Home.dir().resolve("models").resolve("micro-" + s
-                + (v == WorldSpec.Variant.INDEPENDENT ? "-independent" : "") + (seed != 0 ? "-seed" + seed : ""));
+                + (v == WorldSpec.Variant.INDEPENDENT ? "-independent" : "")
+                + (role == WorldSpec.CharacterRole.ASSISTANT ? "-assistant" : "") + (seed != 0 ? "-seed" + seed : ""));
         long t0 = System.nanoTime();
-        BaseBuilder.build(WorldSpec.of(seed, v), s, p, dir, true, System.err);
+        BaseBuilder.build(WorldSpec.of(seed, v).withCharacterRole(role), s, p, dir, true, System.err);
         System.out.printf(Locale.ROOT, "base written to %s in %.0f s%n", dir, (System.nanoTime() - t0) / 1e9);
         return 0;
     }

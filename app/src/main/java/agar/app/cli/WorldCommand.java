@@ -60,12 +60,10 @@ public final class WorldCommand implements Runnable {
         }
 
         World world() {
-            WorldSpec.Variant v = parse(WorldSpec.Variant.class, variant, "--variant");
-            WorldSpec.CharacterRole r = parse(WorldSpec.CharacterRole.class, characterRole, "--character-role");
-            return World.create(WorldSpec.of(worldSeed, v).withCharacterRole(r));
+            return World.create(spec());
         }
 
-        private static <E extends Enum<E>> E parse(Class<E> type, String s, String option) {
+        static <E extends Enum<E>> E parse(Class<E> type, String s, String option) {
             for (E e : type.getEnumConstants()) if (e.name().equalsIgnoreCase(s)) return e;
             throw new IllegalArgumentException(option + ": unknown value '" + s + "' (expected one of "
                     + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ")");
