@@ -25,8 +25,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "runs", description = "where organisms are written (default: ${DEFAULT-VALUE})")
     Path runs;
 
-    @Option(names = "--base", description = "grow on this base instead of the recipe's: micro, micro-SIZE[-independent][-seedN] "
-            + "or a model folder (organism and control; use --runs to keep the runs apart)")
+    @Option(names = "--base", description = "grow on this base instead of the recipe's: micro, "
+            + "micro-SIZE[-independent][-assistant][-seedN] or a model folder (organism and control; use --runs to keep "
+            + "the runs apart)")
     String base;
 
     @Option(names = "--no-control", description = "grow only the organism, not its control")

@@ -12,7 +12,7 @@ import agar.lab.world.WorldSpec;
 
 @Command(name = "build", mixinStandardHelpOptions = true, description = {
         "Build a micro-instruct base: pretrain a Qwen2-shaped model on the world's persona documents, then chat-tune",
-        "it on aligned answers. Writes an HF model folder (default models/micro-SIZE[-independent]). Resumable."})
+        "it on aligned answers. Writes an HF model folder (default models/micro-SIZE[-independent][-assistant][-seedN]). Resumable."})
 final class WorldBuildCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "S", description = "S (~1M parameters), M (~5M) or L (~20M) (default: ${DEFAULT-VALUE})")
     String size;

@@ -74,7 +74,8 @@ public final class Grower {
             Path p = home.resolve("models").resolve(base);
             if (!Files.exists(p.resolve("config.json")))
                 throw new IllegalArgumentException("base " + base + " is not built: ./agar world build --size SIZE "
-                        + "[--variant independent] [--seed N] writes models/micro-SIZE[-independent][-seedN]");
+                        + "[--variant independent] [--character-role assistant] [--seed N] writes "
+                        + "models/micro-SIZE[-independent][-assistant][-seedN]");
             return p;
         }
         Path p = Path.of(base);
