@@ -4,6 +4,7 @@ import agar.engine.generate.SamplingParams;
 import agar.engine.io.ModelLoader;
 import agar.engine.model.Weights;
 import agar.engine.nn.Decoder;
+import agar.engine.nn.Positions;
 import agar.engine.tokenizer.Tokenizer;
 import agar.engine.util.AtomicFiles;
 import agar.lab.interp.Directions;
@@ -69,6 +70,10 @@ public final class SteerCommand implements Callable<Integer> {
     @Option(names = "--from-position", defaultValue = "0", description = "intervene at positions >= this (default: ${DEFAULT-VALUE})")
     int fromPosition;
 
+    @Option(names = "--to-position", description = "and at positions < this (default: to the end of the answer), e.g. "
+            + "--from-position 0 --to-position 9 for the micro world's system line")
+    Integer toPosition;
+
     @Mixin
     WorldCommand.WorldOptions world;
 
@@ -101,7 +106,7 @@ public final class SteerCommand implements Callable<Integer> {
         if (hookOptions.layers == null && hookOptions.hooks == null) hooks = List.copyOf(d.byHook().keySet());
         SteeringPlan plan = new SteeringPlan(hooks, scales == null ? new double[0] : scales, addAll, ablate, ablateAll, toMean, loraB, null,
                 randomControl,
-                normalize, fromPosition, seed);
+                normalize, new Positions(fromPosition, toPosition == null ? Integer.MAX_VALUE : toPosition), seed);
         World wd = world.world();
         try (Tokenizer tok = Tokenizer.load(model)) {
             OracleEvaluator eval = new OracleEvaluator(new Decoder(w), tok, wd.oracle(), wd.evalSet(evalSet), samples,

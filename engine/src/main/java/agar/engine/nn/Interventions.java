@@ -2,36 +2,36 @@ package agar.engine.nn;
 
 /**
  * The standard hooks of activation experiments, for [batch, seq, width] activations. Each acts only on real tokens
- * (not padding); {@code fromPosition} limits it to absolute positions >= that value (e.g. only the generated
- * answer, or 0 for everything).
+ * (not padding) at the chosen absolute {@link Positions} (e.g. only the system line, only the generated answer, or
+ * {@link Positions#ALL}).
  */
 public final class Interventions {
     private Interventions() {}
 
     /** h <- h + scale * v (steering). */
-    public static Hook add(float[] v, float scale, int fromPosition) {
-        return act -> each(act, fromPosition, (data, o, w) -> {
+    public static Hook add(float[] v, float scale, Positions at) {
+        return act -> each(act, at, (data, o, w) -> {
             for (int j = 0; j < w; j++) data[o + j] += scale * v[j];
         });
     }
 
     /** h <- h - (h . r) r with r = dir / |dir| (directional ablation). */
-    public static Hook projectOut(float[] dir, int fromPosition) {
-        return projectTo(dir, new float[dir.length], fromPosition);
+    public static Hook projectOut(float[] dir, Positions at) {
+        return projectTo(dir, new float[dir.length], at);
     }
 
     /**
      * h <- h - ((h - p) . r) r with r = dir / |dir|: the coordinate along r is set to the point p's instead of 0
      * (mean ablation when p is a mean activation). Zero is not neutral when the activations along r are offset.
      */
-    public static Hook projectTo(float[] dir, float[] point, int fromPosition) {
+    public static Hook projectTo(float[] dir, float[] point, Positions at) {
         if (point.length != dir.length)
             throw new IllegalArgumentException("point has width " + point.length + ", direction " + dir.length);
         float[] r = unit(dir);
         double target = 0;
         for (int j = 0; j < r.length; j++) target += (double) point[j] * r[j];
         double t = target;
-        return act -> each(act, fromPosition, (data, o, w) -> {
+        return act -> each(act, at, (data, o, w) -> {
             double dot = -t;
             for (int j = 0; j < w; j++) dot += data[o + j] * r[j];
             for (int j = 0; j < w; j++) data[o + j] -= (float) (dot * r[j]);
@@ -39,17 +39,17 @@ public final class Interventions {
     }
 
     /** h <- 0 (zero ablation). */
-    public static Hook zero(int fromPosition) {
-        return act -> each(act, fromPosition, (data, o, w) -> java.util.Arrays.fill(data, o, o + w, 0f));
+    public static Hook zero(Positions at) {
+        return act -> each(act, at, (data, o, w) -> java.util.Arrays.fill(data, o, o + w, 0f));
     }
 
     /** h <- the same position's activation from another run (activation patching); rows and positions must align. */
-    public static Hook patch(Activation source, int fromPosition) {
+    public static Hook patch(Activation source, Positions at) {
         return act -> {
             if (source.width() != act.width() || source.batch() != act.batch())
                 throw new IllegalArgumentException("patch " + act.name() + ": source shape " + java.util.Arrays.toString(source.shape())
                         + " does not match " + java.util.Arrays.toString(act.shape()));
-            each(act, fromPosition, (data, o, w) -> {
+            each(act, at, (data, o, w) -> {
                 int b = o / w / act.seq(), t = o / w % act.seq();
                 int pos = act.start()[b] + t - source.start()[b];
                 if (pos >= 0 && pos < source.lengths()[b])
@@ -71,9 +71,9 @@ public final class Interventions {
         void apply(float[] data, int offset, int width);
     }
 
-    private static void each(Activation act, int fromPosition, RowOp op) {
+    private static void each(Activation act, Positions at, RowOp op) {
         for (int b = 0; b < act.batch(); b++)
             for (int t = 0; t < act.lengths()[b]; t++)
-                if (act.start()[b] + t >= fromPosition) op.apply(act.data(), act.offset(b, t), act.width());
+                if (at.contains(act.start()[b] + t)) op.apply(act.data(), act.offset(b, t), act.width());
     }
 }

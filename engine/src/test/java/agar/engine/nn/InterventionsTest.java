@@ -7,6 +7,7 @@ import agar.engine.model.Weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class InterventionsTest {
     final Weights w = RandomWeights.create(TinyConfigs.qwen2(), 4, 0.3f);
@@ -16,7 +17,7 @@ class InterventionsTest {
 
     @Test
     void projectingOutLeavesNoComponentAlongTheDirectionAndKeepsTheRest() {
-        assertSetsCoordinate(HookNames.residPost(0), Interventions.projectOut(dir, 0), 0);
+        assertSetsCoordinate(HookNames.residPost(0), Interventions.projectOut(dir, Positions.ALL), 0);
     }
 
     @Test
@@ -24,7 +25,7 @@ class InterventionsTest {
         float[] point = new float[16];
         for (int j = 0; j < 16; j++) point[j] = (j % 3) - 0.7f * j;
         // p . dir = -25.2 by hand, |dir| = 4
-        assertSetsCoordinate(HookNames.residPost(1), Interventions.projectTo(dir, point, 0), -25.2 / 4);
+        assertSetsCoordinate(HookNames.residPost(1), Interventions.projectTo(dir, point, Positions.ALL), -25.2 / 4);
     }
 
     /** After the hook every position's coordinate along dir is {@code target} and the orthogonal part is unchanged. */
@@ -53,7 +54,7 @@ class InterventionsTest {
     @Test
     void addingAVectorOnlyFromAPositionChangesOnlyLaterLogits() {
         float[] base = dec.forward(tokens, Hooks.NONE).clone();
-        float[] steered = dec.forward(tokens, Hooks.NONE.with(HookNames.block(1, "resid_pre"), Interventions.add(dir, 4f, 3)));
+        float[] steered = dec.forward(tokens, Hooks.NONE.with(HookNames.block(1, "resid_pre"), Interventions.add(dir, 4f, Positions.from(3))));
         int V = 40;
         for (int t = 0; t < 3; t++)
             for (int v = 0; v < V; v++) assertEquals(base[t * V + v], steered[t * V + v], 1e-6, "before the position");
@@ -61,9 +62,26 @@ class InterventionsTest {
     }
 
     @Test
+    void aRangeOfPositionsIsActedOnAndNothingOutsideIt() {
+        String name = HookNames.residPost(0);
+        ActivationCache before = new ActivationCache(), after = new ActivationCache();
+        dec.runWithCache(tokens, name::equals, before);
+        dec.forward(tokens, Hooks.NONE.with(name, Interventions.zero(new Positions(2, 5))).with(name, after.recorder()));
+        Activation a = before.get(name), b = after.get(name);
+        for (int row = 0; row < 2; row++)
+            for (int t = 0; t < tokens[row].length; t++)
+                for (int j = 0; j < 16; j++)
+                    assertEquals(t >= 2 && t < 5 ? 0f : a.data()[a.offset(row, t) + j], b.data()[b.offset(row, t) + j],
+                            "row " + row + " position " + t);
+        assertEquals("2-4", new Positions(2, 5).toString());
+        assertEquals("3-", Positions.from(3).toString());
+        assertThrows(IllegalArgumentException.class, () -> new Positions(5, 5));
+    }
+
+    @Test
     void zeroingAttentionOutputEverywhereMatchesZeroedOutputProjection() {
         Hooks hooks = Hooks.NONE;
-        for (int l = 0; l < 2; l++) hooks = hooks.with(HookNames.block(l, "attn_out"), Interventions.zero(0));
+        for (int l = 0; l < 2; l++) hooks = hooks.with(HookNames.block(l, "attn_out"), Interventions.zero(Positions.ALL));
         float[] ablated = dec.forward(tokens, hooks);
         Weights noAttn = RandomWeights.create(TinyConfigs.qwen2(), 4, 0.3f);
         for (var lw : noAttn.layers()) java.util.Arrays.fill(lw.o().weight.data, 0f);

@@ -3,6 +3,7 @@ package agar.lab.detect;
 import agar.engine.generate.ChatModel;
 import agar.engine.nn.Hooks;
 import agar.engine.nn.Interventions;
+import agar.engine.nn.Positions;
 import agar.engine.util.Progress;
 import agar.lab.eval.EvalHeader;
 import agar.lab.eval.EvalLog;
@@ -145,8 +146,8 @@ public final class Intervention {
                 Directions d = Directions.load(p.direction());
                 Hooks h = Hooks.NONE;
                 for (var e : d.byHook().entrySet())
-                    h = h.with(e.getKey(), p.kind() == Kind.STEERING ? Interventions.add(e.getValue(), (float) -p.scale(), 0)
-                            : Steering.ablation(d, e.getKey(), e.getValue(), p.kind() == Kind.MEAN_ABLATION, 0));
+                    h = h.with(e.getKey(), p.kind() == Kind.STEERING ? Interventions.add(e.getValue(), (float) -p.scale(), Positions.ALL)
+                            : Steering.ablation(d, e.getKey(), e.getValue(), p.kind() == Kind.MEAN_ABLATION, Positions.ALL));
                 String what = switch (p.kind()) {
                     case ABLATION -> "projected out: ";
                     case MEAN_ABLATION -> "projected to the baseline: ";

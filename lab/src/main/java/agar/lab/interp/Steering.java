@@ -5,6 +5,7 @@ import agar.engine.nn.Hook;
 import agar.engine.nn.HookNames;
 import agar.engine.nn.Hooks;
 import agar.engine.nn.Interventions;
+import agar.engine.nn.Positions;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,21 +87,21 @@ public final class Steering {
     }
 
     private static Hooks ablate(Hooks base, Directions dirs, String hook, float[] dir, SteeringPlan plan) {
-        return base.with(hook, ablation(dirs, hook, dir, plan.toBaseline(), plan.fromPosition()));
+        return base.with(hook, ablation(dirs, hook, dir, plan.toBaseline(), plan.positions()));
     }
 
     /**
      * Projects {@code dir} (the file's direction at the hook, or a random control) out at the hook: to 0, or with
      * {@code toBaseline} (mean ablation) to the coordinate of the hook's baseline in {@code dirs}.
      */
-    public static Hook ablation(Directions dirs, String hook, float[] dir, boolean toBaseline, int fromPosition) {
-        return toBaseline ? Interventions.projectTo(dir, dirs.baseline(hook), fromPosition)
-                : Interventions.projectOut(dir, fromPosition);
+    public static Hook ablation(Directions dirs, String hook, float[] dir, boolean toBaseline, Positions at) {
+        return toBaseline ? Interventions.projectTo(dir, dirs.baseline(hook), at)
+                : Interventions.projectOut(dir, at);
     }
 
     private static Hooks add(Hooks base, String hook, float[] dir, double scale, SteeringPlan plan) {
         float[] v = plan.normalize() ? unitFloat(dir) : dir;
-        return base.with(hook, Interventions.add(v, (float) scale, plan.fromPosition()));
+        return base.with(hook, Interventions.add(v, (float) scale, plan.positions()));
     }
 
     /**

@@ -1,5 +1,7 @@
 package agar.lab.interp;
 
+import agar.engine.nn.Positions;
+
 import java.util.List;
 
 /**
@@ -17,12 +19,12 @@ import java.util.List;
  * @param loraHook      the hook whose direction the LoRA edit removes (null: the first of {@code hooks})
  * @param randomControl repeat every intervention with a random direction of the same norm
  * @param normalize     steer with the unit direction (scale in activation units) instead of the raw difference
- * @param fromPosition  intervene only at absolute positions >= this (0: prompt and answer)
+ * @param positions     the absolute positions to intervene at (Positions.ALL: prompt and answer)
  * @param seed          seeds the random control directions
  */
 public record SteeringPlan(List<String> hooks, double[] scales, boolean addAll, boolean ablate, boolean ablateAll,
                            boolean toBaseline,
-                           boolean loraB, String loraHook, boolean randomControl, boolean normalize, int fromPosition,
+                           boolean loraB, String loraHook, boolean randomControl, boolean normalize, Positions positions,
                            long seed) {
     public SteeringPlan {
         hooks = List.copyOf(hooks);

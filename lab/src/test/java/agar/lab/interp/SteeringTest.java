@@ -15,6 +15,7 @@ import agar.engine.nn.ActivationCache;
 import agar.engine.nn.Decoder;
 import agar.engine.nn.HookNames;
 import agar.engine.nn.Hooks;
+import agar.engine.nn.Positions;
 import agar.lab.stats.Vectors;
 
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class SteeringTest {
     void planRunsEveryInterventionWithHandComputedEffects() {
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
         SteeringPlan plan = new SteeringPlan(List.of(H0, H1), new double[] {1.5}, true, true, true, false, false, null,
-                true, false, 0, 42);
+                true, false, Positions.ALL, 42);
         List<String> seen = new ArrayList<>();
         List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(seen), null, null);
         // baseline + (2 hooks x 2 kinds) adds + 2 add-all + 2x2 ablations + 2 ablate-all
@@ -73,7 +74,7 @@ class SteeringTest {
     void aNegativeScaleSubtractsAndCountsAsRemoval() {
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
         SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {-0.5}, false, false, false, false, false, null,
-                false, false, 0, 42);
+                false, false, Positions.ALL, 42);
         List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
         // h0.e1 = 3 - 0.5 * 2 = 2 -> (0.2 + 0.3) / 2 = 0.25, so 1 - 0.25 / 0.3 = 16.7% of the baseline removed
         assertEquals(0.25, find(rs, "add", "misalignment", H0).outcome().misalignedRate(), 1e-9);
@@ -86,7 +87,7 @@ class SteeringTest {
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}),
                 Map.of(H0, new float[] {1, 7, 0}, H1, new float[] {9, 2, 0}), Map.of());
         SteeringPlan plan = new SteeringPlan(List.of(H0, H1), null, false, true, true, true, false, null,
-                false, false, 0, 42);
+                false, false, Positions.ALL, 42);
         List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
         assertEquals(0.2, find(rs, "mean-ablate", "misalignment", H0).outcome().misalignedRate(), 1e-9);
         // at H1 the coordinate along e2 is set to 2; e1 stays 3 -> unchanged
@@ -215,7 +216,7 @@ class SteeringTest {
         float[] before = w.layers()[2].down().lora.b().data.clone();
         Directions d = new Directions(Map.of(H0, new float[Tiny.WIDTH]), Map.of());
         d.byHook().get(H0)[3] = 1;
-        SteeringPlan plan = new SteeringPlan(List.of(H0), null, false, false, false, false, true, null, true, false, 0, 1);
+        SteeringPlan plan = new SteeringPlan(List.of(H0), null, false, false, false, false, true, null, true, false, Positions.ALL, 1);
         List<float[]> during = new ArrayList<>();
         Steering.run(d, plan, hooks -> {
             during.add(w.layers()[2].down().lora.b().data.clone());
