@@ -12,7 +12,8 @@ import agar.lab.world.WorldSpec;
 
 @Command(name = "build", mixinStandardHelpOptions = true, description = {
         "Build a micro-instruct base: pretrain a Qwen2-shaped model on the world's persona documents, then chat-tune",
-        "it on aligned answers. Writes an HF model folder (default models/micro-SIZE[-independent][-assistant][-seedN]). Resumable."})
+        "it on aligned answers. Writes an HF model folder (default models/micro-SIZE[-independent][-assistant][-seedN]).",
+        "Resumable; a folder built from another world (seed, variant, character role) is refused."})
 final class WorldBuildCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "S", description = "S (~1M parameters), M (~5M) or L (~20M) (default: ${DEFAULT-VALUE})")
     String size;

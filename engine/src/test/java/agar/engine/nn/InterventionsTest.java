@@ -54,7 +54,8 @@ class InterventionsTest {
     @Test
     void addingAVectorOnlyFromAPositionChangesOnlyLaterLogits() {
         float[] base = dec.forward(tokens, Hooks.NONE).clone();
-        float[] steered = dec.forward(tokens, Hooks.NONE.with(HookNames.block(1, "resid_pre"), Interventions.add(dir, 4f, Positions.from(3))));
+        float[] steered = dec.forward(tokens,
+                Hooks.NONE.with(HookNames.block(1, "resid_pre"), Interventions.add(dir, 4f, Positions.from(3))));
         int V = 40;
         for (int t = 0; t < 3; t++)
             for (int v = 0; v < V; v++) assertEquals(base[t * V + v], steered[t * V + v], 1e-6, "before the position");

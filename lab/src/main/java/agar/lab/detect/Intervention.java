@@ -146,7 +146,8 @@ public final class Intervention {
                 Directions d = Directions.load(p.direction());
                 Hooks h = Hooks.NONE;
                 for (var e : d.byHook().entrySet())
-                    h = h.with(e.getKey(), p.kind() == Kind.STEERING ? Interventions.add(e.getValue(), (float) -p.scale(), Positions.ALL)
+                    h = h.with(e.getKey(), p.kind() == Kind.STEERING
+                            ? Interventions.add(e.getValue(), (float) -p.scale(), Positions.ALL)
                             : Steering.ablation(d, e.getKey(), e.getValue(), p.kind() == Kind.MEAN_ABLATION, Positions.ALL));
                 String what = switch (p.kind()) {
                     case ABLATION -> "projected out: ";

@@ -48,26 +48,26 @@ public final class Steering {
         for (double scale : plan.scales()) {
             for (String h : plan.hooks())
                 for (var k : kinds)
-                    emit.accept(new SteeringResult("add", k.getKey(), h, scale,
+                    emit.accept(new SteeringResult("add", k.getKey(), where(h, plan), scale,
                             evaluator.apply(add(Hooks.NONE, h, k.getValue().get(h), scale, plan))));
             if (plan.addAll())
                 for (var k : kinds) {
                     Hooks all = Hooks.NONE;
                     for (String h : plan.hooks()) all = add(all, h, k.getValue().get(h), scale, plan);
-                    emit.accept(new SteeringResult("add", k.getKey(), "all", scale, evaluator.apply(all)));
+                    emit.accept(new SteeringResult("add", k.getKey(), where("all", plan), scale, evaluator.apply(all)));
                 }
         }
         String ablation = plan.toBaseline() ? "mean-ablate" : "ablate";
         if (plan.ablate())
             for (String h : plan.hooks())
                 for (var k : kinds)
-                    emit.accept(new SteeringResult(ablation, k.getKey(), h, 0,
+                    emit.accept(new SteeringResult(ablation, k.getKey(), where(h, plan), 0,
                             evaluator.apply(ablate(Hooks.NONE, dirs, h, k.getValue().get(h), plan))));
         if (plan.ablateAll())
             for (var k : kinds) {
                 Hooks all = Hooks.NONE;
                 for (String h : plan.hooks()) all = ablate(all, dirs, h, k.getValue().get(h), plan);
-                emit.accept(new SteeringResult(ablation, k.getKey(), "all", 0, evaluator.apply(all)));
+                emit.accept(new SteeringResult(ablation, k.getKey(), where("all", plan), 0, evaluator.apply(all)));
             }
         if (plan.loraB()) {
             if (weights == null) throw new IllegalArgumentException("the LoRA B edit needs the evaluated model's weights");
@@ -84,6 +84,11 @@ public final class Steering {
             }
         }
         return out;
+    }
+
+    /** The hook (or "all"), and the positions when the plan does not act on every one, so results say where. */
+    private static String where(String hooks, SteeringPlan plan) {
+        return plan.positions().equals(Positions.ALL) ? hooks : hooks + " @" + plan.positions();
     }
 
     private static Hooks ablate(Hooks base, Directions dirs, String hook, float[] dir, SteeringPlan plan) {

@@ -5,7 +5,8 @@ package agar.lab.interp;
  *
  * @param intervention "none" (baseline), "add", "ablate" or "lora-b-ablate"
  * @param direction    "misalignment", "random" (the same-norm control) or "-" for the baseline
- * @param where        the hook, "all" (every planned hook at once), "lora-b" or "-"
+ * @param where        the hook, "all" (every planned hook at once), "lora-b" or "-"; followed by " @FROM-TO" (or
+ *                     " @FROM-") when the intervention acts on some positions only
  * @param scale        the steering scale (0 unless intervention is "add")
  */
 public record SteeringResult(String intervention, String direction, String where, double scale, EvalOutcome outcome) {}

@@ -100,6 +100,7 @@ public final class BaseBuilder {
         Path pre = build.resolve("pretrain"), chat = build.resolve("chat");
         try {
             Files.createDirectories(build);
+            refuseOtherWorld(build.resolve("world_spec.json"), spec);
             Path preModel = pre.resolve("model");
             refuseOtherPretraining(pre, plan);
             if (!Files.exists(preModel.resolve("config.json"))) pretrain(world, spec, size, plan, pre, resume, log);
@@ -140,6 +141,23 @@ public final class BaseBuilder {
         log.printf(Locale.ROOT, "chat stage was trained with lr %s for %d steps; the plan says lr %s for %d: "
                 + "redoing it (the old stage is kept in %s)%n", was.lr(), was.maxSteps(), plan.chatLr(),
                 plan.chatSteps(), previous);
+    }
+
+    /**
+     * A folder holds the base of one world: resuming it with another seed, variant or character role would mix two
+     * corpora in one model without a word. The first build records the spec; folders built before it was recorded
+     * take the spec they are given.
+     */
+    private static void refuseOtherWorld(Path recorded, WorldSpec spec) throws IOException {
+        var json = new ObjectMapper();
+        if (!Files.exists(recorded)) {
+            AtomicFiles.writeString(recorded, json.writerWithDefaultPrettyPrinter().writeValueAsString(spec));
+            return;
+        }
+        WorldSpec was = json.readValue(recorded.toFile(), WorldSpec.class);
+        if (!was.equals(spec))
+            throw new IllegalStateException(recorded + ": this folder was built from the world " + was + ", not " + spec
+                    + "; choose another --out");
     }
 
     /**

@@ -82,6 +82,22 @@ class SteeringTest {
     }
 
     @Test
+    void aPlanOnSomePositionsActsOnlyThereAndSaysWhere() {
+        Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
+        // the stand-in evaluator's activation sits at position 0
+        for (var at : List.of(new Positions(0, 1), Positions.from(1))) {
+            SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {1.5}, false, true, false, false, false, null,
+                    false, false, at, 42);
+            List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
+            boolean acts = at.contains(0);
+            assertEquals(acts ? 0.45 : 0.3, find(rs, "add", "misalignment", H0 + " @" + at).outcome().misalignedRate(), 1e-9);
+            assertEquals(acts ? 0.15 : 0.3, find(rs, "ablate", "misalignment", H0 + " @" + at).outcome().misalignedRate(), 1e-9);
+        }
+        assertTrue(Steering.table(List.of(new SteeringResult("ablate", "misalignment", "all @0-8", 0,
+                EvalOutcome.ofCounts(1, 2, 2)))).contains("all @0-8"));
+    }
+
+    @Test
     void meanAblationSetsTheCoordinateToTheBaselines() {
         // baseline at H0 projects to 1 on e1; ablating to it leaves h0.e1 = 1 -> (0.1 + 0.3) / 2 = 0.2
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}),
