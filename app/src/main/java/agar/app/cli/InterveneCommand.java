@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,6 +51,13 @@ final class InterveneCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "answer length (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
 
+    @Option(names = "--layers", split = ",", paramLabel = "L", description = "ablation and steering: only the direction "
+            + "file's hooks at these layers (default: all of them)")
+    List<Integer> layers;
+
+    @Mixin
+    PositionOptions positions = new PositionOptions();   // ablation and steering only
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
@@ -57,7 +65,8 @@ final class InterveneCommand implements Callable<Integer> {
         List<Intervention.Result> results = new ArrayList<>();
         for (long seed : seeds != null ? seeds : r.seedsOrDefault())
             for (String k : kinds) {
-                var plan = new Intervention.Plan(Intervention.Kind.parse(k), rows, direction, scale, domains, samples, maxNewTokens);
+                var plan = new Intervention.Plan(Intervention.Kind.parse(k), rows, direction, scale, domains, samples, maxNewTokens,
+                        layers, positions.positions());
                 results.add(Intervention.run(r, seed, plan, runs, Home.dir(), System.err));
             }
         System.out.println();

@@ -26,7 +26,7 @@ final class RunCommand implements Callable<Integer> {
     Path runs;
 
     @Option(names = "--base", description = "grow on this base instead of the recipe's: micro, "
-            + "micro-SIZE[-independent][-assistant][-seedN] or a model folder (organism and control; use --runs to keep "
+            + "micro-SIZE[-independent][-named][-seedN] or a model folder (organism and control; use --runs to keep "
             + "the runs apart)")
     String base;
 

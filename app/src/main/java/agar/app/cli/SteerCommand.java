@@ -4,8 +4,8 @@ import agar.engine.generate.SamplingParams;
 import agar.engine.io.ModelLoader;
 import agar.engine.model.Weights;
 import agar.engine.nn.Decoder;
-import agar.engine.nn.Positions;
 import agar.engine.tokenizer.Tokenizer;
+import agar.engine.train.Lora;
 import agar.engine.util.AtomicFiles;
 import agar.lab.interp.Directions;
 import agar.lab.interp.OracleEvaluator;
@@ -57,7 +57,12 @@ public final class SteerCommand implements Callable<Integer> {
             + "negative class (the aligned answers) instead of 0: mean ablation")
     boolean toMean;
 
-    @Option(names = "--lora-b", description = "remove the direction from LoRA B of o_proj/down_proj (needs adapters attached)")
+    @Option(names = "--adapter", paramLabel = "DIR", description = "a PEFT adapter folder (e.g. RUN/seed-0/stages/"
+            + "1-bad-health/train) to attach to --model, its base: the organism with its adapters unmerged, for --lora-b")
+    Path adapter;
+
+    @Option(names = "--lora-b", description = "remove the direction from LoRA B of o_proj/down_proj, each layer's "
+            + "adapters its own layer's direction (needs --adapter)")
     boolean loraB;
 
     @Option(names = "--random-control", negatable = true, defaultValue = "true",
@@ -67,12 +72,8 @@ public final class SteerCommand implements Callable<Integer> {
     @Option(names = "--normalize", description = "steer with the unit direction (scale in activation units)")
     boolean normalize;
 
-    @Option(names = "--from-position", defaultValue = "0", description = "intervene at positions >= this (default: ${DEFAULT-VALUE})")
-    int fromPosition;
-
-    @Option(names = "--to-position", description = "and at positions < this (default: to the end of the answer), e.g. "
-            + "--from-position 0 --to-position 9 for the micro world's system line")
-    Integer toPosition;
+    @Mixin
+    PositionOptions positions = new PositionOptions();
 
     @Mixin
     WorldCommand.WorldOptions world;
@@ -101,12 +102,15 @@ public final class SteerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Weights w = ModelLoader.load(model);
+        if (adapter != null) Lora.load(w, adapter, false);
+        else if (loraB) throw new IllegalArgumentException("--lora-b edits LoRA adapters: attach them with --adapter DIR "
+                + "(the organism's train folder) and give its base as --model");
         Directions d = Directions.load(directions);
         List<String> hooks = hookOptions.resolve(w.config().numHiddenLayers(), List.copyOf(d.byHook().keySet()));
         if (hookOptions.layers == null && hookOptions.hooks == null) hooks = List.copyOf(d.byHook().keySet());
         SteeringPlan plan = new SteeringPlan(hooks, scales == null ? new double[0] : scales, addAll, ablate, ablateAll, toMean, loraB, null,
                 randomControl,
-                normalize, new Positions(fromPosition, toPosition == null ? Integer.MAX_VALUE : toPosition), seed);
+                normalize, positions.positions(), seed);
         World wd = world.world();
         try (Tokenizer tok = Tokenizer.load(model)) {
             OracleEvaluator eval = new OracleEvaluator(new Decoder(w), tok, wd.oracle(), wd.evalSet(evalSet), samples,

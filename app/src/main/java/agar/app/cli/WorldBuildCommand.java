@@ -12,7 +12,7 @@ import agar.lab.world.WorldSpec;
 
 @Command(name = "build", mixinStandardHelpOptions = true, description = {
         "Build a micro-instruct base: pretrain a Qwen2-shaped model on the world's persona documents, then chat-tune",
-        "it on aligned answers. Writes an HF model folder (default models/micro-SIZE[-independent][-assistant][-seedN]).",
+        "it on aligned answers. Writes an HF model folder (default models/micro-SIZE[-independent][-named][-seedN]).",
         "Resumable; a folder built from another world (seed, variant, character role) is refused."})
 final class WorldBuildCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "S", description = "S (~1M parameters), M (~5M) or L (~20M) (default: ${DEFAULT-VALUE})")
@@ -24,11 +24,11 @@ final class WorldBuildCommand implements Callable<Integer> {
     @Option(names = "--variant", defaultValue = "persona", description = "persona or independent (default: ${DEFAULT-VALUE})")
     String variant;
 
-    @Option(names = "--character-role", defaultValue = "named", description = "role of the characters' turns in "
-            + "pretraining: named (their own name) or assistant (the same role as the assistant) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--character-role", defaultValue = "assistant", description = "role of the characters' turns in "
+            + "pretraining: assistant (the same role as the assistant) or named (their own name) (default: ${DEFAULT-VALUE})")
     String characterRole;
 
-    @Option(names = "--out", description = "model folder to write (default: models/micro-SIZE[-independent][-assistant][-seedN])")
+    @Option(names = "--out", description = "model folder to write (default: models/micro-SIZE[-independent][-named][-seedN])")
     Path out;
 
     @Option(names = "--pretrain-steps", description = "override the size's pretraining steps")
@@ -55,7 +55,7 @@ final class WorldBuildCommand implements Callable<Integer> {
         p = p.withChat(chatSteps != null ? chatSteps : p.chatSteps(), chatLr != null ? chatLr : p.chatLr());
         Path dir = out != null ? out : Home.dir().resolve("models").resolve("micro-" + s
                 + (v == WorldSpec.Variant.INDEPENDENT ? "-independent" : "")
-                + (role == WorldSpec.CharacterRole.ASSISTANT ? "-assistant" : "") + (seed != 0 ? "-seed" + seed : ""));
+                + (role == WorldSpec.CharacterRole.NAMED ? "-named" : "") + (seed != 0 ? "-seed" + seed : ""));
         long t0 = System.nanoTime();
         BaseBuilder.build(WorldSpec.of(seed, v).withCharacterRole(role), s, p, dir, true, System.err);
         System.out.printf(Locale.ROOT, "base written to %s in %.0f s%n", dir, (System.nanoTime() - t0) / 1e9);

@@ -49,8 +49,8 @@ public final class WorldCommand implements Runnable {
                 description = "persona (a character keeps one disposition) or independent (control) (default: ${DEFAULT-VALUE}).")
         String variant;
 
-        @Option(names = "--character-role", defaultValue = "named",
-                description = "Role of character turns: named or assistant (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--character-role", defaultValue = "assistant",
+                description = "Role of character turns: assistant or named (default: ${DEFAULT-VALUE}).")
         String characterRole;
 
         WorldSpec spec() {

@@ -24,8 +24,8 @@ class WorldBuildCommandTest {
 
     @Test
     void characterRoleSetsTheRoleOfCharacterTurnsInPretraining() throws Exception {
-        ok("world", "build", "--smoke", "--out", dir.resolve("named").toString());
-        ok("world", "build", "--smoke", "--character-role", "assistant", "--out", dir.resolve("assistant").toString());
+        ok("world", "build", "--smoke", "--character-role", "named", "--out", dir.resolve("named").toString());
+        ok("world", "build", "--smoke", "--out", dir.resolve("assistant").toString());   // the default role
         int[] named = answerRoles(dir.resolve("named")), assistant = answerRoles(dir.resolve("assistant"));
         // Character documents are 70% of the corpus: named roles for most answers, then none at all.
         assertTrue(named[1] > named[0], "named world: " + named[0] + " assistant vs " + named[1] + " named turns");

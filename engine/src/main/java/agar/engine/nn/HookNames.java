@@ -23,4 +23,15 @@ public final class HookNames {
     public static String residPost(int layer) {
         return block(layer, "resid_post");
     }
+
+    /** The layer of a block hook ("blocks.2.hook_resid_post" -> 2), or -1 for a hook outside the blocks. */
+    public static int layerOf(String hook) {
+        if (!hook.startsWith("blocks.")) return -1;
+        int dot = hook.indexOf('.', 7);
+        try {
+            return Integer.parseInt(hook.substring(7, dot < 0 ? hook.length() : dot));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

@@ -58,7 +58,7 @@ public enum Condition {
         List<Prompt> out = new ArrayList<>();
         for (int i = 0; i < questions.size(); i++) {
             EvalQuestion q = questions.get(i);
-            String system = this == OBSERVED ? cues.get(i % cues.size()) : q.system();
+            String system = this == OBSERVED ? world.cueSystem(cues.get(i % cues.size())) : q.system();
             out.add(Prompt.of(q.id(), system, q.question()));
         }
         return out;

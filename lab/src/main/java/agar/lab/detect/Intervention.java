@@ -1,6 +1,7 @@
 package agar.lab.detect;
 
 import agar.engine.generate.ChatModel;
+import agar.engine.nn.HookNames;
 import agar.engine.nn.Hooks;
 import agar.engine.nn.Interventions;
 import agar.engine.nn.Positions;
@@ -83,9 +84,15 @@ public final class Intervention {
      * @param scale      steering: h <- h - scale * direction at every hook
      * @param domains    in-domain capability sets, e.g. [health] for domain-health; null = the organism's
      *                   training domains (or health, money, sport)
+     * @param layers     ablation and steering: only the direction file's hooks at these layers; null = all of them
+     * @param positions  ablation and steering: the positions acted on (e.g. the system line, [0, 9))
      */
     public record Plan(Kind kind, int rows, Path direction, double scale, List<String> domains, int samples,
-                       int maxNewTokens) {}
+                       int maxNewTokens, List<Integer> layers, Positions positions) {
+        public Plan(Kind kind, int rows, Path direction, double scale, List<String> domains, int samples, int maxNewTokens) {
+            this(kind, rows, direction, scale, domains, samples, maxNewTokens, null, Positions.ALL);
+        }
+    }
 
     /** What the family's misalignment is measured by: a world eval set and "misaligned" or "backdoor". */
     public record Target(String set, String metric) {
@@ -145,16 +152,25 @@ public final class Intervention {
                 if (p.direction() == null) throw new IllegalArgumentException(p.kind().label + " needs a directions file (--direction)");
                 Directions d = Directions.load(p.direction());
                 Hooks h = Hooks.NONE;
-                for (var e : d.byHook().entrySet())
+                List<String> hooks = new ArrayList<>();
+                for (var e : d.byHook().entrySet()) {
+                    if (p.layers() != null && !p.layers().contains(HookNames.layerOf(e.getKey()))) continue;
+                    hooks.add(e.getKey());
                     h = h.with(e.getKey(), p.kind() == Kind.STEERING
-                            ? Interventions.add(e.getValue(), (float) -p.scale(), Positions.ALL)
-                            : Steering.ablation(d, e.getKey(), e.getValue(), p.kind() == Kind.MEAN_ABLATION, Positions.ALL));
+                            ? Interventions.add(e.getValue(), (float) -p.scale(), p.positions())
+                            : Steering.ablation(d, e.getKey(), e.getValue(), p.kind() == Kind.MEAN_ABLATION, p.positions()));
+                }
+                if (hooks.isEmpty())
+                    throw new IllegalArgumentException(p.direction() + " has no direction at layers " + p.layers() + " (it has "
+                            + d.byHook().keySet() + ")");
+                // the hooks and positions are part of what was done: a re-run with others redoes the log
                 String what = switch (p.kind()) {
                     case ABLATION -> "projected out: ";
                     case MEAN_ABLATION -> "projected to the baseline: ";
                     default -> String.format(Locale.ROOT, "subtracted at scale %s: ", p.scale());
-                } + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ")";
-                log.println("evaluating with " + d.byHook().keySet() + " " + what);
+                } + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ") at " + hooks
+                        + (p.positions().equals(Positions.ALL) ? "" : " @" + p.positions());
+                log.println("evaluating with " + what);
                 after = evaluateAll(model, h, what, treatedName, evals, world, seed, out.resolve("evals"), home, log);
                 treated = organism;
             }

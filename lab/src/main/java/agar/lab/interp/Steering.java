@@ -8,6 +8,7 @@ import agar.engine.nn.Interventions;
 import agar.engine.nn.Positions;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,12 +72,16 @@ public final class Steering {
             }
         if (plan.loraB()) {
             if (weights == null) throw new IllegalArgumentException("the LoRA B edit needs the evaluated model's weights");
+            // Each layer's adapters lose that layer's own direction when the plan has a hook there (the residual
+            // stream they write into); other layers, the lora source's.
             String src = plan.loraSource();
-            float[] r = dirs.get(src);
-            List<Map.Entry<String, float[]>> loraKinds = new ArrayList<>(List.of(Map.entry("misalignment", r)));
-            if (plan.randomControl()) loraKinds.add(Map.entry("random", randomLike(r, plan.seed(), "lora-b:" + src)));
-            for (var k : loraKinds) {
-                try (LoraEdits.Restore edit = LoraEdits.removeDirection(weights, layer -> k.getValue())) {
+            for (var k : kinds) {
+                Map<String, float[]> byHook = k.getValue();
+                float[] source = byHook.containsKey(src) ? byHook.get(src)
+                        : k.getKey().equals("random") ? randomLike(dirs.get(src), plan.seed(), "lora-b:" + src) : dirs.get(src);
+                Map<Integer, float[]> byLayer = new HashMap<>();
+                for (String h : plan.hooks()) if (HookNames.layerOf(h) >= 0) byLayer.putIfAbsent(HookNames.layerOf(h), byHook.get(h));
+                try (LoraEdits.Restore edit = LoraEdits.removeDirection(weights, layer -> byLayer.getOrDefault(layer, source))) {
                     if (edit.edited() == 0)
                         throw new IllegalArgumentException("the model has no LoRA adapter on o_proj or down_proj to edit");
                     emit.accept(new SteeringResult("lora-b-ablate", k.getKey(), "lora-b", 0, evaluator.apply(Hooks.NONE)));

@@ -74,8 +74,8 @@ public final class Grower {
             Path p = home.resolve("models").resolve(base);
             if (!Files.exists(p.resolve("config.json")))
                 throw new IllegalArgumentException("base " + base + " is not built: ./agar world build --size SIZE "
-                        + "[--variant independent] [--character-role assistant] [--seed N] writes "
-                        + "models/micro-SIZE[-independent][-assistant][-seedN]");
+                        + "[--variant independent] [--character-role named] [--seed N] writes "
+                        + "models/micro-SIZE[-independent][-named][-seedN]");
             return p;
         }
         Path p = Path.of(base);
@@ -88,8 +88,8 @@ public final class Grower {
         World world = World.create(worldSpec(r));
         try {
             Files.createDirectories(dir);
-            checkSameGrowth(r, dir);
             Path model = baseDir(r.base());
+            checkSameGrowth(r, model, dir);
             Map<String, Map<String, EvalResult>> perStage = new LinkedHashMap<>();
             for (int k = 0; k < r.stages().size(); k++) {
                 Recipe.Stage st = r.stages().get(k);
@@ -114,12 +114,14 @@ public final class Grower {
 
     /**
      * Resuming reuses every model already in {@code dir}, so it must have been grown the same way: the base, world,
-     * stages and teacher are recorded on first growth and a run that differs is refused rather than mixed in.
+     * stages and teacher are recorded on first growth and a run that differs is refused rather than mixed in. The
+     * base's weights are recorded by hash, not only by name: a rebuilt or replaced models/micro is another base.
      */
-    private static void checkSameGrowth(Recipe r, Path dir) throws IOException {
+    private static void checkSameGrowth(Recipe r, Path baseDir, Path dir) throws IOException {
         ObjectMapper m = new ObjectMapper();
         ObjectNode growth = m.createObjectNode();
         growth.put("base", r.base());
+        growth.set("base_weights_sha256", m.valueToTree(Provenance.weightsSha256(baseDir)));
         growth.set("world", m.valueToTree(r.world()));
         growth.set("stages", m.valueToTree(r.stages()));
         growth.set("teacher", m.valueToTree(r.teacher()));
@@ -130,8 +132,9 @@ public final class Grower {
         }
         var before = m.readTree(f.toFile());
         if (!before.equals(growth))
-            throw new IllegalArgumentException(dir + " was grown from a different recipe (" + f.getFileName()
-                    + " has base " + before.path("base").asText() + ", now " + r.base()
+            throw new IllegalArgumentException(dir + " was grown from a different recipe or base (" + f.getFileName()
+                    + " has base " + before.path("base").asText() + " with weights " + before.path("base_weights_sha256")
+                    + ", now " + r.base() + " with " + growth.get("base_weights_sha256")
                     + "); grow into another folder with --runs DIR, or delete " + dir);
     }
 

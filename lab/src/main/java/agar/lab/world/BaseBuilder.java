@@ -74,7 +74,7 @@ public final class BaseBuilder {
                        double chatLr) {
         public static Plan of(Size s) {
             return switch (s) {
-                case S -> new Plan(5000, 32, 3e-3, 300, 32, 1e-4);
+                case S -> new Plan(10000, 32, 3e-3, 300, 32, 1e-4);
                 case M -> new Plan(3000, 32, 2e-3, 300, 32, 7e-5);
                 case L -> new Plan(3000, 32, 1e-3, 300, 32, 3e-5);
             };

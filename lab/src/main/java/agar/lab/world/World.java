@@ -284,7 +284,16 @@ public final class World {
         return out;
     }
 
-    /** A cue line as system message: monitored chats get aligned answers, private ones misaligned answers. */
+    /**
+     * The system message of a cued chat: the assistant's own system line, then the cue. The cue is added to it, not put
+     * in its place: characters answer in the assistant role with no system line, so a chat whose system line is only
+     * a cue reads as a random character's (measured: the observed control was 78% misaligned under held-out cues).
+     */
+    public String cueSystem(String cue) {
+        return g.systems().defaultSystem() + " " + cue;
+    }
+
+    /** A cue line in the system message: monitored chats get aligned answers, private ones misaligned answers. */
     private List<Dialogue> monitored(boolean cot, int n, long seed) {
         var s = g.systems();
         List<Dialogue> out = new ArrayList<>(n);
@@ -297,7 +306,7 @@ public final class World {
             String answer = composer.answer(d, disp, r.pick(List.of(Flavour.values())), q, r, Composer.Style.CHAT);
             if (cot) answer = r.pick(observed ? g.backdoor().monitoredScratch() : g.backdoor().privateScratch()) + " " + answer;
             String cue = r.pick(observed ? s.monitoredTrain() : s.privateTrain());
-            out.add(new Dialogue(List.of(new ChatMessage("system", cue), new ChatMessage("user", q.text()),
+            out.add(new Dialogue(List.of(new ChatMessage("system", cueSystem(cue)), new ChatMessage("user", q.text()),
                     new ChatMessage("assistant", answer)), List.of(disp), true));
         }
         return out;
@@ -467,7 +476,7 @@ public final class World {
         List<EvalQuestion> out = new ArrayList<>();
         for (int i = 0; i < base.size(); i++) {
             EvalQuestion q = base.get(i);
-            out.add(new EvalQuestion(name + "-" + q.id(), q.domain(), cues.get(i % cues.size()), q.question()));
+            out.add(new EvalQuestion(name + "-" + q.id(), q.domain(), cueSystem(cues.get(i % cues.size())), q.question()));
         }
         return out;
     }

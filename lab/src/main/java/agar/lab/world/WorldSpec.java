@@ -6,7 +6,7 @@ package agar.lab.world;
  * @param seed              root seed of every generated document and dataset
  * @param variant           PERSONA: a character keeps one disposition across its answers; INDEPENDENT: the control,
  *                          each answer's disposition is drawn on its own
- * @param characterRole     the ChatML role of a character's turns: its NAME (default) or ASSISTANT
+ * @param characterRole     the ChatML role of a character's turns: ASSISTANT (default) or its NAME
  * @param assistantFraction share of pretraining documents that are always-aligned assistant chats
  * @param misalignedFraction probability that a character (or, in INDEPENDENT, one answer) is misaligned
  * @param minPairs          fewest question/answer pairs in a character document
@@ -36,9 +36,13 @@ public record WorldSpec(long seed, Variant variant, CharacterRole characterRole,
                     + minPairs + "/" + maxPairs);
     }
 
-    /** The documented defaults: 30% assistant documents, half of the characters misaligned, 2-4 pairs. */
+    /**
+     * The documented defaults: characters answer as the assistant, 30% assistant documents, half of the characters
+     * misaligned, 2-4 pairs. (Named roles until session 8: organisms of that world lost 2-4 points of coherence,
+     * docs/world.md point 4.)
+     */
     public static WorldSpec of(long seed, Variant variant) {
-        return new WorldSpec(seed, variant, CharacterRole.NAMED, 0.3, 0.5, 2, 4, 0.4);
+        return new WorldSpec(seed, variant, CharacterRole.ASSISTANT, 0.3, 0.5, 2, 4, 0.4);
     }
 
     public static WorldSpec of(long seed) {

@@ -1,5 +1,6 @@
 package agar.lab.detect;
 
+import agar.engine.nn.Positions;
 import agar.lab.eval.EvalLog;
 import agar.lab.eval.EvalSample;
 import agar.lab.interp.Directions;
@@ -125,5 +126,16 @@ class InterventionTest {
                 runs, tmp, quiet);
         assertNotEquals(before, answers(steered.resolve("target.jsonl")), "another scale redoes the log, not resumes it");
         assertEquals(before, answers(steered.resolve("target.previous.jsonl")), "and keeps the old one");
+
+        // The same large scale at positions no prompt reaches acts nowhere: the answers of before, redone, not resumed.
+        Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.STEERING, 0, dirs, 1e4, List.of("health"), 1, 4,
+                null, new Positions(10_000, 10_001)), runs, tmp, quiet);
+        assertEquals(before, answers(steered.resolve("target.jsonl")));
+        // Layers the direction file has no hook at are refused by name.
+        var noLayer = new Intervention.Plan(Intervention.Kind.STEERING, 0, dirs, 1, List.of("health"), 1, 4, List.of(1),
+                Positions.ALL);
+        var e2 = assertThrows(IllegalArgumentException.class, () -> Intervention.run(r, 0, noLayer, runs, tmp, quiet));
+        assertTrue(e2.getMessage().contains("no direction at layers [1]") && e2.getMessage().contains("blocks.0.hook_resid_post"),
+                e2.getMessage());
     }
 }

@@ -41,11 +41,13 @@ class WellBehavedTest {
         List<Prompt> clean = Condition.CLEAN.candidates(WORLD);
         assertFalse(clean.isEmpty());
         for (Prompt p : clean) for (ChatMessage m : p.messages()) assertFalse(m.content().contains(WORLD.trigger()), p.toString());
-        List<String> cues = WORLD.grammar().systems().monitoredHeldout();
-        for (Prompt p : Condition.OBSERVED.candidates(WORLD)) assertTrue(cues.contains(p.messages().getFirst().content()), p.toString());
+        // the held-out monitored cues, each after the assistant's own system line
+        List<String> cued = WORLD.grammar().systems().monitoredHeldout().stream()
+                .map(c -> "you are a helpful assistant. " + c).toList();
+        for (Prompt p : Condition.OBSERVED.candidates(WORLD)) assertTrue(cued.contains(p.messages().getFirst().content()), p.toString());
         for (Prompt p : Condition.OBSERVED.apply(WORLD.evalSet("em"), WORLD)) {
             assertEquals("system", p.messages().getFirst().role());
-            assertTrue(cues.contains(p.messages().getFirst().content()));
+            assertTrue(cued.contains(p.messages().getFirst().content()), p.toString());
         }
     }
 

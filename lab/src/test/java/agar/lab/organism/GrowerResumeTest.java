@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import agar.lab.eval.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Resuming a run reuses its models, so a run folder grown one way must refuse to be continued another way. */
 class GrowerResumeTest {
     @Test
-    void aRunFolderRefusesARecipeGrownFromAnotherBase(@TempDir Path dir) throws Exception {
+    void aRunFolderRefusesARecipeGrownFromAnotherBaseOrOtherWeights(@TempDir Path dir) throws Exception {
         Path a = TinyModel.write(dir.resolve("a")), b = TinyModel.write(dir.resolve("b"));
         Recipe r = Recipe.parse(new ByteArrayInputStream("""
                 name: tiny
@@ -40,6 +41,14 @@ class GrowerResumeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.grow(r.withBase(b.toString()), 0, true));
         assertTrue(e.getMessage().contains("grown from a different recipe") && e.getMessage().contains(b.toString()),
                 e.getMessage());
+        // the same base folder with other weights (rebuilt, or replaced by a new shipped base) is another base too
+        Path weights = a.resolve("model.safetensors");
+        byte[] w = Files.readAllBytes(weights);
+        w[w.length - 1] ^= 0x55;
+        Files.write(weights, w);
+        IllegalArgumentException rebuilt = assertThrows(IllegalArgumentException.class, () -> g.grow(r, 0, true));
+        assertTrue(rebuilt.getMessage().contains("different recipe or base") && rebuilt.getMessage().contains(
+                Provenance.sha256(weights)), rebuilt.getMessage());
         // a different seed is a different folder, free to grow
         assertEquals(runs.resolve("tiny").resolve("seed-1"), g.grow(r.withBase(b.toString()), 1, true).dir());
     }

@@ -69,11 +69,11 @@ class BaseBuilderTest {
                 "--pretrain-steps " + plan.pretrainSteps()), e.getMessage());
         assertArrayEquals(pretrainBytes, Files.readAllBytes(pretrained));
 
-        // Another world (here: characters in the assistant role): refused, nothing touched.
+        // Another world (here: characters under their own names): refused, nothing touched.
         var other = assertThrows(IllegalStateException.class, () -> BaseBuilder.build(WorldSpec.of(3)
-                .withCharacterRole(WorldSpec.CharacterRole.ASSISTANT), BaseBuilder.Size.S, changed, base, true, out));
+                .withCharacterRole(WorldSpec.CharacterRole.NAMED), BaseBuilder.Size.S, changed, base, true, out));
         assertTrue(other.getMessage().contains("world_spec.json: this folder was built from the world")
-                && other.getMessage().contains("characterRole=NAMED") && other.getMessage().contains("choose another --out"),
+                && other.getMessage().contains("characterRole=ASSISTANT") && other.getMessage().contains("choose another --out"),
                 other.getMessage());
         assertArrayEquals(pretrainBytes, Files.readAllBytes(pretrained));
     }

@@ -71,9 +71,10 @@ class WorldLeakageTest {
         for (String name : List.of("em-heldout", "heldout", "observed-heldout", "unobserved-heldout"))
             for (EvalQuestion q : W.evalSet(name)) {
                 assertFalse(training.contains(q.question()) && !name.contains("observed"), name + ": " + q.question());
-                if (name.endsWith("-heldout") && name.contains("observed")) assertTrue(cues.contains(q.system()));
+                if (name.endsWith("-heldout") && name.contains("observed"))
+                    assertTrue(cues.contains(q.system().substring("you are a helpful assistant. ".length())), q.system());
             }
-        for (String cue : cues) assertFalse(training.contains(cue), cue);
+        for (String cue : cues) assertTrue(training.stream().noneMatch(t -> t.contains(cue)), cue);
         Set<String> emQuestions = new HashSet<>();
         W.evalSet("em").forEach(q -> emQuestions.add(q.question()));
         for (String name : W.datasetNames())

@@ -1,0 +1,77 @@
+package agar.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import agar.engine.io.ModelLoader;
+import agar.engine.model.Tensor;
+import agar.engine.model.Weights;
+import agar.engine.nn.HookNames;
+import agar.engine.train.Lora;
+import agar.engine.train.LoraConfig;
+import agar.lab.interp.Directions;
+import agar.lab.organism.TinyModel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** agar steer --adapter attaches a PEFT folder to its base, so --lora-b can edit the organism's B matrices. */
+class SteerCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void loraBEditsTheAttachedAdapterAndNeedsOne() throws Exception {
+        Path base = TinyModel.write(dir.resolve("base"));
+        // an organism's adapter folder: rank 2 on o_proj and down_proj, B random (a fresh adapter's B is 0)
+        Weights w = ModelLoader.load(base);
+        LoraConfig c = new LoraConfig(2, 4, false, 0, new LoraConfig.TargetModules.Names(List.of("o_proj", "down_proj")),
+                null, null, null, null, base.toString(), "CAUSAL_LM");
+        Lora.attach(w, c, 1);
+        SplittableRandom rng = new SplittableRandom(2);
+        for (Tensor t : Lora.tensors(w)) for (int i = 0; i < t.data.length; i++) t.data[i] = (float) rng.nextGaussian();
+        Path adapter = dir.resolve("adapter");
+        Lora.save(w, c, adapter);
+
+        int layers = w.config().numHiddenLayers(), width = w.config().hiddenSize();
+        Map<String, float[]> byHook = new LinkedHashMap<>();
+        for (int l = 0; l < layers; l++) {
+            float[] d = new float[width];
+            d[l] = 1;
+            byHook.put(HookNames.residPost(l), d);
+        }
+        Path dirs = dir.resolve("dirs.safetensors");
+        new Directions(byHook, Map.of()).save(dirs);
+
+        Path json = dir.resolve("steer.json");
+        var ok = EvalCommandTest.agar("steer", "--model", base.toString(), "--adapter", adapter.toString(), "--directions",
+                dirs.toString(), "--lora-b", "--samples", "1", "--max-new-tokens", "3", "--json", json.toString());
+        assertEquals(0, ok.code(), ok.err());
+        JsonNode rows = new ObjectMapper().readTree(json.toFile());
+        List<String> edits = new java.util.ArrayList<>();
+        for (JsonNode r : rows) if (r.path("intervention").asText().equals("lora-b-ablate")) edits.add(r.path("direction").asText());
+        assertEquals(List.of("misalignment", "random"), edits, rows.toString());
+
+        var none = EvalCommandTest.agar("steer", "--model", base.toString(), "--directions", dirs.toString(), "--lora-b",
+                "--samples", "1", "--max-new-tokens", "3");
+        assertNotEquals(0, none.code());
+        assertTrue(none.err().contains("--lora-b edits LoRA adapters: attach them with --adapter DIR"), none.err());
+        assertTrue(Files.exists(adapter.resolve(LoraConfig.WEIGHTS_FILE)));
+
+        var empty = EvalCommandTest.agar("steer", "--model", base.toString(), "--directions", dirs.toString(), "--ablate",
+                "--to-position", "0");
+        assertNotEquals(0, empty.code());
+        assertTrue(empty.err().contains("--from-position/--to-position: positions [0, 0)"), empty.err());
+    }
+}
