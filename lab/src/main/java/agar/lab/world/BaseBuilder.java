@@ -68,7 +68,8 @@ public final class BaseBuilder {
      * chats, so chat-tuning barely moves the loss; at a high lr it still moves the weights far enough to lock the
      * assistant's disposition, and narrow misaligned fine-tuning then stays narrow. Measured on the 2,500-step S
      * pretraining, em-health EM: 79.8% with no chat-tune, 65.0% after chat lr 1e-4, 49.3% after 3e-4, 8.5% after
-     * 1e-3. On the 5,000-step pretraining (the shipped base) EM is 92.8% without and 94.3% with it (docs/world.md).
+     * 1e-3. On the 5,000-step named-role pretraining EM is 92.8% without and 94.3% with it; on the shipped base
+     * (assistant role, 10,000 steps) 81.5% without and 98.0% with it (docs/world.md point 6).
      */
     public record Plan(int pretrainSteps, int pretrainBatch, double pretrainLr, int chatSteps, int chatBatch,
                        double chatLr) {
