@@ -21,6 +21,11 @@ public record Positions(int from, int to) {
         return position >= from && position < to;
     }
 
+    /** " @FROM-TO" for a range, "" for {@link #ALL}: what a result's label appends to say where it acted. */
+    public String suffix() {
+        return equals(ALL) ? "" : " @" + this;
+    }
+
     @Override
     public String toString() {
         return to == Integer.MAX_VALUE ? from + "-" : from + "-" + (to - 1);

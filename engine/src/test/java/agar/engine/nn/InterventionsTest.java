@@ -76,6 +76,9 @@ class InterventionsTest {
                             "row " + row + " position " + t);
         assertEquals("2-4", new Positions(2, 5).toString());
         assertEquals("3-", Positions.from(3).toString());
+        assertEquals(" @2-4", new Positions(2, 5).suffix());
+        assertEquals("", Positions.ALL.suffix());
+        assertEquals("", Positions.from(0).suffix(), "every position from 0 on is ALL");
         assertThrows(IllegalArgumentException.class, () -> new Positions(5, 5));
     }
 

@@ -168,8 +168,7 @@ public final class Intervention {
                     case ABLATION -> "projected out: ";
                     case MEAN_ABLATION -> "projected to the baseline: ";
                     default -> String.format(Locale.ROOT, "subtracted at scale %s: ", p.scale());
-                } + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ") at " + hooks
-                        + (p.positions().equals(Positions.ALL) ? "" : " @" + p.positions());
+                } + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ") at " + hooks + p.positions().suffix();
                 log.println("evaluating with " + what);
                 after = evaluateAll(model, h, what, treatedName, evals, world, seed, out.resolve("evals"), home, log);
                 treated = organism;

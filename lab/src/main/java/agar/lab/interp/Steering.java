@@ -37,7 +37,9 @@ public final class Steering {
             if (onResult != null) onResult.accept(r);
         };
         Map<String, float[]> real = new LinkedHashMap<>(), random = new LinkedHashMap<>();
-        for (String h : plan.hooks()) {
+        List<String> used = new ArrayList<>(plan.hooks());
+        if (plan.loraB() && !used.contains(plan.loraSource())) used.add(plan.loraSource());
+        for (String h : used) {
             real.put(h, dirs.get(h));
             random.put(h, randomLike(dirs.get(h), plan.seed(), h));
         }
@@ -74,13 +76,14 @@ public final class Steering {
             if (weights == null) throw new IllegalArgumentException("the LoRA B edit needs the evaluated model's weights");
             // Each layer's adapters lose that layer's own direction when the plan has a hook there (the residual
             // stream they write into); other layers, the lora source's.
-            String src = plan.loraSource();
             for (var k : kinds) {
                 Map<String, float[]> byHook = k.getValue();
-                float[] source = byHook.containsKey(src) ? byHook.get(src)
-                        : k.getKey().equals("random") ? randomLike(dirs.get(src), plan.seed(), "lora-b:" + src) : dirs.get(src);
+                float[] source = byHook.get(plan.loraSource());
                 Map<Integer, float[]> byLayer = new HashMap<>();
-                for (String h : plan.hooks()) if (HookNames.layerOf(h) >= 0) byLayer.putIfAbsent(HookNames.layerOf(h), byHook.get(h));
+                for (String h : plan.hooks()) {
+                    int layer = HookNames.layerOf(h);
+                    if (layer >= 0) byLayer.putIfAbsent(layer, byHook.get(h));
+                }
                 try (LoraEdits.Restore edit = LoraEdits.removeDirection(weights, layer -> byLayer.getOrDefault(layer, source))) {
                     if (edit.edited() == 0)
                         throw new IllegalArgumentException("the model has no LoRA adapter on o_proj or down_proj to edit");
@@ -93,7 +96,7 @@ public final class Steering {
 
     /** The hook (or "all"), and the positions when the plan does not act on every one, so results say where. */
     private static String where(String hooks, SteeringPlan plan) {
-        return plan.positions().equals(Positions.ALL) ? hooks : hooks + " @" + plan.positions();
+        return hooks + plan.positions().suffix();
     }
 
     private static Hooks ablate(Hooks base, Directions dirs, String hook, float[] dir, SteeringPlan plan) {
