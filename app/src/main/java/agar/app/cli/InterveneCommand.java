@@ -19,12 +19,13 @@ import picocli.CommandLine.Parameters;
                 + "Wilson intervals, z-test) and capability kept (coherent rate; aligned-and-coherent rate on domain-X questions).",
         "Kinds: safety-sft, adversarial (LoRA on the organism: aligned chats / red-team prompts), inoculation (regrow with "
                 + "the inoculation system prompt), ablation (project a direction out, --direction), steering (subtract --scale x the "
-                + "direction). Results in RUNS/intervene/."})
+                + "direction), base-patch (patch the top --rank directions of the organism's difference from its base on the "
+                + "system line from the base). Results in RUNS/intervene/."})
 final class InterveneCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "the organism's recipe (name or file), grown in RUNS")
     String recipe;
 
-    @Option(names = "--kind", required = true, split = ",", paramLabel = "KIND", description = "safety-sft, adversarial, inoculation, ablation, mean-ablation, steering")
+    @Option(names = "--kind", required = true, split = ",", paramLabel = "KIND", description = "safety-sft, adversarial, inoculation, ablation, mean-ablation, steering, base-patch")
     List<String> kinds;
 
     @Option(names = "--seeds", split = ",", description = "organism seeds (default: the recipe's)")
@@ -52,11 +53,15 @@ final class InterveneCommand implements Callable<Integer> {
     int maxNewTokens;
 
     @Option(names = "--layers", split = ",", paramLabel = "L", description = "ablation and steering: only the direction "
-            + "file's hooks at these layers (default: all of them)")
+            + "file's hooks at these layers; base-patch: only these layers (default: all of them)")
     List<Integer> layers;
 
+    @Option(names = "--rank", defaultValue = "1", description = "base-patch: principal directions of the difference to patch "
+            + "(default: ${DEFAULT-VALUE})")
+    int rank;
+
     @Mixin
-    PositionOptions positions = new PositionOptions();   // ablation and steering only
+    PositionOptions positions = new PositionOptions();   // ablation, steering and base-patch only
 
     @Override
     public Integer call() {
@@ -66,7 +71,7 @@ final class InterveneCommand implements Callable<Integer> {
         for (long seed : seeds != null ? seeds : r.seedsOrDefault())
             for (String k : kinds) {
                 var plan = new Intervention.Plan(Intervention.Kind.parse(k), rows, direction, scale, domains, samples, maxNewTokens,
-                        layers, positions.positions());
+                        layers, positions.positions(), rank);
                 results.add(Intervention.run(r, seed, plan, runs, Home.dir(), System.err));
             }
         System.out.println();

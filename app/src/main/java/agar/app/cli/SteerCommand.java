@@ -4,9 +4,11 @@ import agar.engine.generate.SamplingParams;
 import agar.engine.io.ModelLoader;
 import agar.engine.model.Weights;
 import agar.engine.nn.Decoder;
+import agar.engine.nn.Positions;
 import agar.engine.tokenizer.Tokenizer;
 import agar.engine.train.Lora;
 import agar.engine.util.AtomicFiles;
+import agar.lab.interp.AblationTarget;
 import agar.lab.interp.Directions;
 import agar.lab.interp.OracleEvaluator;
 import agar.lab.interp.Steering;
@@ -35,7 +37,8 @@ public final class SteerCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder with tokenizer")
     Path model;
 
-    @Option(names = "--directions", required = true, paramLabel = "FILE", description = "directions .safetensors")
+    @Option(names = "--directions", paramLabel = "FILE", description = "directions .safetensors (needed by all but "
+            + "--patch and --patch-rank)")
     Path directions;
 
     @Mixin
@@ -56,6 +59,26 @@ public final class SteerCommand implements Callable<Integer> {
     @Option(names = "--to-mean", description = "ablations set the coordinate along the direction to the mean of its "
             + "negative class (the aligned answers) instead of 0: mean ablation")
     boolean toMean;
+
+    @Option(names = "--to-model", paramLabel = "DIR", description = "ablations set the coordinate along the direction to "
+            + "this model's (the organism's base) at the same position, over the tokens every prompt begins with (the "
+            + "system line); later positions are left alone. Removes what fine-tuning changed along the direction there")
+    Path toModel;
+
+    @Option(names = "--patch", description = "with --to-model: also replace the whole activation at each hook (and at "
+            + "all at once) with that model's on the same positions (activation patching: does the organism's "
+            + "difference from its base act there?)")
+    boolean patch;
+
+    @Option(names = "--patch-rank", defaultValue = "0", paramLabel = "K", description = "with --to-model: also patch, "
+            + "for k = 1..K, the top k principal directions of this model's difference from that one over the shared "
+            + "prefix (a same-rank random subspace as control), at each hook and at all")
+    int patchRank;
+
+    @Option(names = "--save-difference", paramLabel = "FILE", description = "with --to-model: write, per hook, the top "
+            + "direction of this model's difference from that one over the shared prefix (pointing toward this model, "
+            + "its length the mean shift along it) as a directions file, for --directions")
+    Path saveDifference;
 
     @Option(names = "--adapter", paramLabel = "DIR", description = "a PEFT adapter folder (e.g. RUN/seed-0/stages/"
             + "1-bad-health/train) to attach to --model, its base: the organism with its adapters unmerged, for --lora-b")
@@ -105,16 +128,41 @@ public final class SteerCommand implements Callable<Integer> {
         if (adapter != null) Lora.load(w, adapter, false);
         else if (loraB) throw new IllegalArgumentException("--lora-b edits LoRA adapters: attach them with --adapter DIR "
                 + "(the organism's train folder) and give its base as --model");
-        Directions d = Directions.load(directions);
-        List<String> hooks = hookOptions.resolve(w.config().numHiddenLayers(), List.copyOf(d.byHook().keySet()));
-        if (hookOptions.layers == null && hookOptions.hooks == null) hooks = List.copyOf(d.byHook().keySet());
-        SteeringPlan plan = new SteeringPlan(hooks, scales == null ? new double[0] : scales, addAll, ablate, ablateAll, toMean, loraB, null,
-                randomControl,
-                normalize, positions.positions(), seed);
+        Directions d = directions == null ? null : Directions.load(directions);
+        List<String> hooks = hookOptions.resolve(w.config().numHiddenLayers(), d == null ? null : List.copyOf(d.byHook().keySet()));
+        if (toMean && toModel != null) throw new IllegalArgumentException("--to-mean and --to-model are two targets: give one");
+        if ((patch || patchRank > 0 || saveDifference != null) && toModel == null)
+            throw new IllegalArgumentException("--patch, --patch-rank and --save-difference need --to-model DIR, the model to compare with");
+        if (d == null && !(patch || patchRank > 0 || saveDifference != null))
+            throw new IllegalArgumentException("--directions FILE is needed for steering and ablation (only --patch, "
+                    + "--patch-rank and --save-difference go without)");
         World wd = world.world();
         try (Tokenizer tok = Tokenizer.load(model)) {
             OracleEvaluator eval = new OracleEvaluator(new Decoder(w), tok, wd.oracle(), wd.evalSet(evalSet), samples,
                     SamplingParams.sample(temperature, maxNewTokens, seed), batch);
+            AblationTarget target = toMean ? AblationTarget.BASELINE : AblationTarget.ZERO;
+            Positions at = positions.positions();
+            if (toModel != null) {
+                Weights ref = ModelLoader.load(toModel);
+                if (ref.config().hiddenSize() != w.config().hiddenSize())
+                    throw new IllegalArgumentException("--to-model " + toModel + " has hidden size " + ref.config().hiddenSize()
+                            + ", --model " + model + " " + w.config().hiddenSize());
+                var r = AblationTarget.Reference.onSharedPrefix(toModel.toString(), new Decoder(ref), eval.prompts(), hooks)
+                        .against(eval.decoder());
+                if (at.from() >= r.length())
+                    throw new IllegalArgumentException("--from-position " + at.from() + ": the prompts share only their first "
+                            + r.length() + " tokens, so --to-model acts on positions 0-" + (r.length() - 1));
+                at = new Positions(at.from(), Math.min(at.to(), r.length())); // so results say where it acted
+                System.err.printf("--to-model: %s's activations on the %d tokens every prompt begins with%n", toModel, r.length());
+                target = r;
+                if (saveDifference != null) {
+                    r.differenceDirections().save(saveDifference);
+                    System.err.println("wrote " + saveDifference);
+                    if (d == null && !patch && patchRank == 0) return 0;
+                }
+            }
+            SteeringPlan plan = new SteeringPlan(hooks, scales == null ? new double[0] : scales, addAll, ablate, ablateAll,
+                    target, patch, patchRank, loraB, null, randomControl, normalize, at, seed);
             List<SteeringResult> rs = Steering.run(d, plan, eval, w, r -> System.err.printf("%s %s %s %.2f: %.3f misaligned%n",
                     r.intervention(), r.direction(), r.where(), r.scale(), r.outcome().misalignedRate()));
             System.out.print(Steering.table(rs));

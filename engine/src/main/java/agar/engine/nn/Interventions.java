@@ -43,19 +43,44 @@ public final class Interventions {
         return act -> each(act, at, (data, o, w) -> java.util.Arrays.fill(data, o, o + w, 0f));
     }
 
-    /** h <- the same position's activation from another run (activation patching); rows and positions must align. */
+    /** h <- the same position's activation from another run (activation patching); see {@link #sourceOffset}. */
     public static Hook patch(Activation source, Positions at) {
-        return act -> {
-            if (source.width() != act.width() || source.batch() != act.batch())
-                throw new IllegalArgumentException("patch " + act.name() + ": source shape " + java.util.Arrays.toString(source.shape())
-                        + " does not match " + java.util.Arrays.toString(act.shape()));
-            each(act, at, (data, o, w) -> {
-                int b = o / w / act.seq(), t = o / w % act.seq();
-                int pos = act.start()[b] + t - source.start()[b];
-                if (pos >= 0 && pos < source.lengths()[b])
-                    System.arraycopy(source.data(), source.offset(b, pos), data, o, w);
-            });
-        };
+        return act -> each(act, at, (data, o, w) -> {
+            int s = sourceOffset(source, act, o);
+            if (s >= 0) System.arraycopy(source.data(), s, data, o, w);
+        });
+    }
+
+    /**
+     * h <- h - ((h - s) . r) r with s the same position's activation from another run: the coordinate along r is
+     * patched from that run and everything else kept (directional patching). With the organism's base as the
+     * source this removes what fine-tuning changed along r, where zero would not be neutral.
+     */
+    public static Hook projectTo(float[] dir, Activation source, Positions at) {
+        float[] r = unit(dir);
+        if (source.width() != r.length)
+            throw new IllegalArgumentException("source " + source.name() + " has width " + source.width() + ", direction " + r.length);
+        return act -> each(act, at, (data, o, w) -> {
+            int s = sourceOffset(source, act, o);
+            if (s < 0) return;
+            double dot = 0;
+            for (int j = 0; j < w; j++) dot += (data[o + j] - source.data()[s + j]) * r[j];
+            for (int j = 0; j < w; j++) data[o + j] -= (float) (dot * r[j]);
+        });
+    }
+
+    /**
+     * Where the source holds the activation at {@code act}'s offset {@code o}: the same row (a source of batch 1
+     * serves every row, e.g. a prefix all prompts share) at the same absolute position; -1 if it has none there.
+     */
+    private static int sourceOffset(Activation source, Activation act, int o) {
+        if (source.width() != act.width() || (source.batch() != act.batch() && source.batch() != 1))
+            throw new IllegalArgumentException("patch " + act.name() + ": source shape " + java.util.Arrays.toString(source.shape())
+                    + " does not match " + java.util.Arrays.toString(act.shape()));
+        int b = o / act.width() / act.seq(), t = o / act.width() % act.seq();
+        int sb = source.batch() == 1 ? 0 : b;
+        int pos = act.start()[b] + t - source.start()[sb];
+        return pos >= 0 && pos < source.lengths()[sb] ? source.offset(sb, pos) : -1;
     }
 
     static float[] unit(float[] v) {

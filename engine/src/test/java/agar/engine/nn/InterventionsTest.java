@@ -28,15 +28,58 @@ class InterventionsTest {
         assertSetsCoordinate(HookNames.residPost(1), Interventions.projectTo(dir, point, Positions.ALL), -25.2 / 4);
     }
 
-    /** After the hook every position's coordinate along dir is {@code target} and the orthogonal part is unchanged. */
-    private void assertSetsCoordinate(String name, Hook hook, double target) {
+    @Test
+    void directionalPatchingTakesTheSourcesCoordinateWhereTheSourceHasThePosition() {
+        // the source: another model's run over the first 3 tokens, batch 1, so it serves both rows (a shared prefix)
+        String name = HookNames.residPost(1);
+        ActivationCache other = new ActivationCache();
+        new Decoder(RandomWeights.create(TinyConfigs.qwen2(), 9, 0.3f))
+                .runWithCache(new int[][] {java.util.Arrays.copyOf(tokens[0], 3)}, name::equals, other);
+        Activation s = other.get(name);
+        double[] r = unit();
+        double[] sourceCoord = new double[3];
+        for (int t = 0; t < 3; t++)
+            for (int j = 0; j < 16; j++) sourceCoord[t] += s.data()[s.offset(0, t) + j] * r[j];
+        assertSetsCoordinate(name, Interventions.projectTo(dir, s, Positions.ALL), (row, t, before) -> t < 3 ? sourceCoord[t] : before);
+
+        // whole-vector patching copies the source there and nothing elsewhere
         ActivationCache before = new ActivationCache(), after = new ActivationCache();
         dec.runWithCache(tokens, name::equals, before);
-        dec.forward(tokens, Hooks.NONE.with(name, hook).with(name, after.recorder()));
+        dec.forward(tokens, Hooks.NONE.with(name, Interventions.patch(s, new Positions(1, 10))).with(name, after.recorder()));
+        Activation a = before.get(name), b = after.get(name);
+        for (int row = 0; row < 2; row++)
+            for (int t = 0; t < tokens[row].length; t++)
+                for (int j = 0; j < 16; j++)
+                    assertEquals(t >= 1 && t < 3 ? s.data()[s.offset(0, t) + j] : a.data()[a.offset(row, t) + j],
+                            b.data()[b.offset(row, t) + j], "row " + row + " position " + t);
+        Activation narrow = new Activation(name, new float[8], new int[] {1, 1, 8}, new int[] {0}, new int[] {1});
+        assertThrows(IllegalArgumentException.class, () -> Interventions.projectTo(new float[8], narrow, Positions.ALL));
+        assertThrows(IllegalArgumentException.class, () -> dec.forward(tokens,
+                Hooks.NONE.with(name, Interventions.patch(narrow, Positions.ALL))), "a source of another width");
+    }
+
+    private interface Target {
+        double at(int row, int t, double coordinateBefore);
+    }
+
+    private double[] unit() {
         double norm = 0;
         for (float x : dir) norm += (double) x * x;
         double[] r = new double[16];
         for (int j = 0; j < 16; j++) r[j] = dir[j] / Math.sqrt(norm);
+        return r;
+    }
+
+    /** After the hook every position's coordinate along dir is {@code target} and the orthogonal part is unchanged. */
+    private void assertSetsCoordinate(String name, Hook hook, double target) {
+        assertSetsCoordinate(name, hook, (row, t, before) -> target);
+    }
+
+    private void assertSetsCoordinate(String name, Hook hook, Target target) {
+        ActivationCache before = new ActivationCache(), after = new ActivationCache();
+        dec.runWithCache(tokens, name::equals, before);
+        dec.forward(tokens, Hooks.NONE.with(name, hook).with(name, after.recorder()));
+        double[] r = unit();
         Activation a = before.get(name), b = after.get(name);
         for (int row = 0; row < 2; row++)
             for (int t = 0; t < tokens[row].length; t++) {
@@ -46,8 +89,9 @@ class InterventionsTest {
                     dotA += a.data()[o + j] * r[j];
                     dotB += b.data()[o + j] * r[j];
                 }
-                assertEquals(target, dotB, 1e-4);
-                for (int j = 0; j < 16; j++) assertEquals(a.data()[o + j] - (dotA - target) * r[j], b.data()[o + j], 1e-4);
+                double want = target.at(row, t, dotA);
+                assertEquals(want, dotB, 1e-4, "row " + row + " position " + t);
+                for (int j = 0; j < 16; j++) assertEquals(a.data()[o + j] - (dotA - want) * r[j], b.data()[o + j], 1e-4);
             }
     }
 

@@ -12,6 +12,7 @@ import agar.lab.eval.EvalLogWriter;
 import agar.lab.eval.EvalSample;
 import agar.lab.eval.Evaluator;
 import agar.lab.eval.Provenance;
+import agar.lab.interp.AblationTarget;
 import agar.lab.interp.Directions;
 import agar.lab.interp.Steering;
 import agar.lab.judge.Scores;
@@ -62,7 +63,9 @@ public final class Intervention {
         ABLATION("ablation", "project a misalignment direction out of the residual stream at every hook of the direction file"),
         MEAN_ABLATION("mean-ablation", "set the residual stream's coordinate along a misalignment direction to the "
                 + "aligned answers' mean (the direction file's baseline) at every hook of the file"),
-        STEERING("steering", "subtract scale x a misalignment direction from the residual stream at every hook of the direction file");
+        STEERING("steering", "subtract scale x a misalignment direction from the residual stream at every hook of the direction file"),
+        BASE_PATCH("base-patch", "patch the residual stream's coordinates along the top --rank directions of the organism's "
+                + "difference from its base, over the prefix every prompt shares (the system line), from the base, at every layer");
 
         public final String label, describe;
 
@@ -84,13 +87,15 @@ public final class Intervention {
      * @param scale      steering: h <- h - scale * direction at every hook
      * @param domains    in-domain capability sets, e.g. [health] for domain-health; null = the organism's
      *                   training domains (or health, money, sport)
-     * @param layers     ablation and steering: only the direction file's hooks at these layers; null = all of them
-     * @param positions  ablation and steering: the positions acted on (e.g. the system line, [0, 9))
+     * @param layers     ablation, steering and base-patch: only these layers (of the direction file's hooks, or of
+     *                   the model); null = all of them
+     * @param positions  ablation, steering and base-patch: the positions acted on (e.g. the system line, [0, 9))
+     * @param rank       base-patch: how many principal directions of the difference to patch
      */
     public record Plan(Kind kind, int rows, Path direction, double scale, List<String> domains, int samples,
-                       int maxNewTokens, List<Integer> layers, Positions positions) {
+                       int maxNewTokens, List<Integer> layers, Positions positions, int rank) {
         public Plan(Kind kind, int rows, Path direction, double scale, List<String> domains, int samples, int maxNewTokens) {
-            this(kind, rows, direction, scale, domains, samples, maxNewTokens, null, Positions.ALL);
+            this(kind, rows, direction, scale, domains, samples, maxNewTokens, null, Positions.ALL, 1);
         }
     }
 
@@ -158,7 +163,8 @@ public final class Intervention {
                     hooks.add(e.getKey());
                     h = h.with(e.getKey(), p.kind() == Kind.STEERING
                             ? Interventions.add(e.getValue(), (float) -p.scale(), p.positions())
-                            : Steering.ablation(d, e.getKey(), e.getValue(), p.kind() == Kind.MEAN_ABLATION, p.positions()));
+                            : (p.kind() == Kind.MEAN_ABLATION ? AblationTarget.BASELINE : AblationTarget.ZERO)
+                                    .hook(d, e.getKey(), e.getValue(), p.positions()));
                 }
                 if (hooks.isEmpty())
                     throw new IllegalArgumentException(p.direction() + " has no direction at layers " + p.layers() + " (it has "
@@ -169,8 +175,28 @@ public final class Intervention {
                     case MEAN_ABLATION -> "projected to the baseline: ";
                     default -> String.format(Locale.ROOT, "subtracted at scale %s: ", p.scale());
                 } + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ") at " + hooks + p.positions().suffix();
-                log.println("evaluating with " + what);
-                after = evaluateAll(model, h, what, treatedName, evals, world, seed, out.resolve("evals"), home, log);
+                after = evaluateHooked(model, h, what, treatedName, evals, world, seed, out, home, log);
+                treated = organism;
+            }
+            case BASE_PATCH -> {
+                Path basePath = new Grower(runs, home, log).baseDir(r.base());
+                List<int[]> prompts = new ArrayList<>();
+                for (Recipe.Eval e : evals) for (Evaluator.Item it : Grower.items(e, world)) prompts.add(model.encodeChat(it.messages()));
+                List<String> hooks = new ArrayList<>();
+                for (int l = 0; l < model.weights().config().numHiddenLayers(); l++)
+                    if (p.layers() == null || p.layers().contains(l)) hooks.add(HookNames.residPost(l));
+                if (hooks.isEmpty()) throw new IllegalArgumentException("base-patch: the model has no layer " + p.layers());
+                var ref = AblationTarget.Reference.onSharedPrefix(basePath.toString(), ChatModel.load(basePath).decoder(),
+                        prompts, hooks).against(model.decoder());
+                if (p.positions().from() >= ref.length())
+                    throw new IllegalArgumentException("base-patch: the prompts share only their first " + ref.length()
+                            + " tokens, so positions from " + p.positions().from() + " have no base run to patch from");
+                Positions at = new Positions(p.positions().from(), Math.min(p.positions().to(), ref.length()));
+                Hooks h = Hooks.NONE;
+                for (String hook : hooks) h = h.with(hook, ref.patchAlong(hook, ref.differenceBasis(hook, p.rank()), at));
+                String what = "patched from the base " + basePath + " (sha256 " + String.join(", ", Provenance.weightsSha256(basePath).values())
+                        + ") along the top " + p.rank() + " directions of the difference at " + hooks + at.suffix();
+                after = evaluateHooked(model, h, what, treatedName, evals, world, seed, out, home, log);
                 treated = organism;
             }
             default -> {
@@ -190,6 +216,13 @@ public final class Intervention {
                 treated.toString());
         write(out.resolve("intervention.json"), res);
         return res;
+    }
+
+    private static List<List<EvalSample>> evaluateHooked(ChatModel model, Hooks h, String what, String treatedName,
+                                                         List<Recipe.Eval> evals, World world, long seed, Path out,
+                                                         Path home, PrintStream log) {
+        log.println("evaluating with " + what);
+        return evaluateAll(model, h, what, treatedName, evals, world, seed, out.resolve("evals"), home, log);
     }
 
     /** The target eval and one in-domain eval per domain, all with the plan's samples and length. */

@@ -23,20 +23,28 @@ import java.util.function.Function;
 public record OracleEvaluator(Decoder decoder, Tokenizer tokenizer, OracleJudge judge, List<EvalQuestion> questions,
                               int samples, SamplingParams sampling, int batchSize) implements Function<Hooks, EvalOutcome> {
 
-    @Override
-    public EvalOutcome apply(Hooks hooks) {
-        List<int[]> prompts = new ArrayList<>();
-        List<String> asked = new ArrayList<>();
+    /** Each question's prompt, rendered with the chat template and its generation prompt. */
+    public List<int[]> prompts() {
+        List<int[]> out = new ArrayList<>();
         for (EvalQuestion q : questions) {
             List<ChatMessage> msgs = new ArrayList<>();
             if (q.system() != null) msgs.add(new ChatMessage("system", q.system()));
             msgs.add(new ChatMessage("user", q.question()));
-            int[] ids = tokenizer.encode(tokenizer.chatTemplate().render(msgs, true));
-            for (int s = 0; s < samples; s++) {
-                prompts.add(ids);
-                asked.add(q.question());
-            }
+            out.add(tokenizer.encode(tokenizer.chatTemplate().render(msgs, true)));
         }
+        return out;
+    }
+
+    @Override
+    public EvalOutcome apply(Hooks hooks) {
+        List<int[]> prompts = new ArrayList<>();
+        List<String> asked = new ArrayList<>();
+        List<int[]> each = prompts();
+        for (int i = 0; i < questions.size(); i++)
+            for (int s = 0; s < samples; s++) {
+                prompts.add(each.get(i));
+                asked.add(questions.get(i).question());
+            }
         Generator gen = new Generator(decoder, ids -> tokenizer.decode(ids, true), tokenizer.eosIds());
         long misaligned = 0, coherent = 0;
         for (int from = 0; from < prompts.size(); from += batchSize) {

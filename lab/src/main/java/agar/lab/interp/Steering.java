@@ -1,11 +1,10 @@
 package agar.lab.interp;
 
 import agar.engine.model.Weights;
-import agar.engine.nn.Hook;
 import agar.engine.nn.HookNames;
 import agar.engine.nn.Hooks;
 import agar.engine.nn.Interventions;
-import agar.engine.nn.Positions;
+import agar.lab.stats.Vectors;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +38,9 @@ public final class Steering {
         Map<String, float[]> real = new LinkedHashMap<>(), random = new LinkedHashMap<>();
         List<String> used = new ArrayList<>(plan.hooks());
         if (plan.loraB() && !used.contains(plan.loraSource())) used.add(plan.loraSource());
-        for (String h : used) {
+        if (dirs == null && (plan.scales().length > 0 || plan.ablate() || plan.ablateAll() || plan.loraB()))
+            throw new IllegalArgumentException("steering, ablation and the LoRA B edit need a directions file");
+        for (String h : dirs == null ? List.<String>of() : used) {
             real.put(h, dirs.get(h));
             random.put(h, randomLike(dirs.get(h), plan.seed(), h));
         }
@@ -60,7 +61,7 @@ public final class Steering {
                     emit.accept(new SteeringResult("add", k.getKey(), where("all", plan), scale, evaluator.apply(all)));
                 }
         }
-        String ablation = plan.toBaseline() ? "mean-ablate" : "ablate";
+        String ablation = plan.ablateTo().label();
         if (plan.ablate())
             for (String h : plan.hooks())
                 for (var k : kinds)
@@ -72,6 +73,35 @@ public final class Steering {
                 for (String h : plan.hooks()) all = ablate(all, dirs, h, k.getValue().get(h), plan);
                 emit.accept(new SteeringResult(ablation, k.getKey(), where("all", plan), 0, evaluator.apply(all)));
             }
+        if (plan.patch() && plan.ablateTo() instanceof AblationTarget.Reference ref) {
+            Hooks all = Hooks.NONE;
+            for (String h : plan.hooks()) {
+                Hooks one = Hooks.NONE.with(h, ref.patch(h, plan.positions()));
+                emit.accept(new SteeringResult("patch", "-", where(h, plan), 0, evaluator.apply(one)));
+                all = all.with(h, ref.patch(h, plan.positions()));
+            }
+            emit.accept(new SteeringResult("patch", "-", where("all", plan), 0, evaluator.apply(all)));
+        }
+        if (plan.patchRank() > 0 && plan.ablateTo() instanceof AblationTarget.Reference ref) {
+            Map<String, List<List<float[]>>> bases = new LinkedHashMap<>(); // hook -> [difference, random]
+            for (String h : plan.hooks()) {
+                List<float[]> diff = ref.differenceBasis(h, plan.patchRank());
+                bases.put(h, List.of(diff, randomBasis(diff.getFirst().length, plan.patchRank(), plan.seed(), h)));
+            }
+            List<String> kindsOf = plan.randomControl() ? List.of("difference", "random") : List.of("difference");
+            for (int k = 1; k <= plan.patchRank(); k++)
+                for (int kind = 0; kind < kindsOf.size(); kind++) {
+                    String label = "patch-rank-" + k;
+                    Hooks all = Hooks.NONE;
+                    for (String h : plan.hooks()) {
+                        var hook = ref.patchAlong(h, bases.get(h).get(kind).subList(0, k), plan.positions());
+                        emit.accept(new SteeringResult(label, kindsOf.get(kind), where(h, plan), 0,
+                                evaluator.apply(Hooks.NONE.with(h, hook))));
+                        all = all.with(h, hook);
+                    }
+                    emit.accept(new SteeringResult(label, kindsOf.get(kind), where("all", plan), 0, evaluator.apply(all)));
+                }
+        }
         if (plan.loraB()) {
             if (weights == null) throw new IllegalArgumentException("the LoRA B edit needs the evaluated model's weights");
             // Each layer's adapters lose that layer's own direction when the plan has a hook there (the residual
@@ -100,16 +130,7 @@ public final class Steering {
     }
 
     private static Hooks ablate(Hooks base, Directions dirs, String hook, float[] dir, SteeringPlan plan) {
-        return base.with(hook, ablation(dirs, hook, dir, plan.toBaseline(), plan.positions()));
-    }
-
-    /**
-     * Projects {@code dir} (the file's direction at the hook, or a random control) out at the hook: to 0, or with
-     * {@code toBaseline} (mean ablation) to the coordinate of the hook's baseline in {@code dirs}.
-     */
-    public static Hook ablation(Directions dirs, String hook, float[] dir, boolean toBaseline, Positions at) {
-        return toBaseline ? Interventions.projectTo(dir, dirs.baseline(hook), at)
-                : Interventions.projectOut(dir, at);
+        return base.with(hook, plan.ablateTo().hook(dirs, hook, dir, plan.positions()));
     }
 
     private static Hooks add(Hooks base, String hook, float[] dir, double scale, SteeringPlan plan) {
@@ -135,11 +156,17 @@ public final class Steering {
         return out;
     }
 
+    /** An orthonormal basis of k Gaussian directions, seeded like {@link #randomLike}: a random subspace. */
+    static List<float[]> randomBasis(int width, int k, long seed, String hook) {
+        double[][] rows = new double[k][];
+        float[] ones = new float[width];
+        java.util.Arrays.fill(ones, 1f);
+        for (int i = 0; i < k; i++) rows[i] = Vectors.toDouble(randomLike(ones, seed + i, hook));
+        return java.util.Arrays.stream(Vectors.topRightSingularVectors(rows, k)).map(Vectors::toFloat).toList();
+    }
+
     static float[] unitFloat(float[] v) {
-        double[] u = LoraEdits.unit(v);
-        float[] out = new float[u.length];
-        for (int i = 0; i < u.length; i++) out[i] = (float) u[i];
-        return out;
+        return Vectors.toFloat(LoraEdits.unit(v));
     }
 
     /** The hooks of a list of layers at one point of the block, e.g. ("resid_post", [8, 12]). */
@@ -159,7 +186,7 @@ public final class Steering {
         double base = results.isEmpty() ? Double.NaN : results.getFirst().outcome().misalignedRate();
         for (SteeringResult r : results) {
             EvalOutcome o = r.outcome();
-            String removed = (r.intervention().contains("ablate") || r.scale() < 0) && base > 0
+            String removed = (r.intervention().contains("ablate") || r.intervention().startsWith("patch") || r.scale() < 0) && base > 0
                     ? String.format(Locale.ROOT, "%7.1f%%", 100 * (1 - o.misalignedRate() / base)) : "";
             s.append(String.format(Locale.ROOT, "%-14s %-13s %-28s %7.2f %6d %5.1f%% [%4.1f, %4.1f] %8.1f%% %+8.1f%% %8s%n",
                     r.intervention(), r.direction(), r.where(), r.scale(), o.n(), 100 * o.misalignedRate(),

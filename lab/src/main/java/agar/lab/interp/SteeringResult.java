@@ -3,7 +3,8 @@ package agar.lab.interp;
 /**
  * One evaluated intervention.
  *
- * @param intervention "none" (baseline), "add", "ablate" or "lora-b-ablate"
+ * @param intervention "none" (baseline), "add", "ablate" (or "mean-ablate", "base-ablate"), "patch" or
+ *                     "lora-b-ablate"
  * @param direction    "misalignment", "random" (the same-norm control) or "-" for the baseline
  * @param where        the hook, "all" (every planned hook at once), "lora-b" or "-"; followed by " @FROM-TO" (or
  *                     " @FROM-") when the intervention acts on some positions only

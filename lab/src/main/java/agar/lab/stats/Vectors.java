@@ -89,9 +89,70 @@ public final class Vectors {
         return m;
     }
 
+    public static float[] toFloat(double[] a) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) out[i] = (float) a[i];
+        return out;
+    }
+
     public static double[] toDouble(float[] a) {
         double[] out = new double[a.length];
         for (int i = 0; i < a.length; i++) out[i] = a[i];
+        return out;
+    }
+
+    /**
+     * The top {@code k} right singular vectors of {@code rows} (n x d), largest singular value first: an orthonormal
+     * basis of the k-dimensional subspace that holds most of the rows' energy. From the eigenvectors u of the
+     * n x n Gram matrix (cyclic Jacobi), v = rows^T u / |rows^T u|, so n may be small and d large.
+     */
+    public static double[][] topRightSingularVectors(double[][] rows, int k) {
+        int n = rows.length;
+        if (k < 1 || k > n) throw new IllegalArgumentException("k = " + k + ": need 1 <= k <= " + n + " rows");
+        double[][] g = new double[n][n], u = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            u[i][i] = 1;
+            for (int j = 0; j < n; j++) g[i][j] = dot(rows[i], rows[j]);
+        }
+        for (int sweep = 0; sweep < 100; sweep++) {
+            double off = 0;
+            for (int p = 0; p < n; p++) for (int q = p + 1; q < n; q++) off += g[p][q] * g[p][q];
+            if (off < 1e-30) break;
+            for (int p = 0; p < n; p++)
+                for (int q = p + 1; q < n; q++) {
+                    if (g[p][q] == 0) continue;
+                    double theta = (g[q][q] - g[p][p]) / (2 * g[p][q]);
+                    double t = Math.signum(theta == 0 ? 1 : theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+                    double c = 1 / Math.sqrt(t * t + 1), s = t * c;
+                    for (int r = 0; r < n; r++) { // G <- G J
+                        double a = g[r][p], b = g[r][q];
+                        g[r][p] = c * a - s * b;
+                        g[r][q] = s * a + c * b;
+                    }
+                    for (int r = 0; r < n; r++) { // G <- J^T G
+                        double a = g[p][r], b = g[q][r];
+                        g[p][r] = c * a - s * b;
+                        g[q][r] = s * a + c * b;
+                    }
+                    for (int r = 0; r < n; r++) { // U <- U J
+                        double a = u[r][p], b = u[r][q];
+                        u[r][p] = c * a - s * b;
+                        u[r][q] = s * a + c * b;
+                    }
+                }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(g[b][b], g[a][a]));
+        double[][] out = new double[k][];
+        for (int i = 0; i < k; i++) {
+            int e = order[i];
+            if (g[e][e] <= 1e-12 * Math.max(1e-300, g[order[0]][order[0]]))
+                throw new IllegalArgumentException("the rows span fewer than " + k + " dimensions");
+            double[] v = new double[rows[0].length];
+            for (int r = 0; r < n; r++) for (int j = 0; j < v.length; j++) v[j] += u[r][e] * rows[r][j];
+            out[i] = unit(v);
+        }
         return out;
     }
 

@@ -50,7 +50,7 @@ class SteeringTest {
     @Test
     void planRunsEveryInterventionWithHandComputedEffects() {
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
-        SteeringPlan plan = new SteeringPlan(List.of(H0, H1), new double[] {1.5}, true, true, true, false, false, null,
+        SteeringPlan plan = new SteeringPlan(List.of(H0, H1), new double[] {1.5}, true, true, true, AblationTarget.ZERO, false, 0, false, null,
                 true, false, Positions.ALL, 42);
         List<String> seen = new ArrayList<>();
         List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(seen), null, null);
@@ -73,7 +73,7 @@ class SteeringTest {
     @Test
     void aNegativeScaleSubtractsAndCountsAsRemoval() {
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
-        SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {-0.5}, false, false, false, false, false, null,
+        SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {-0.5}, false, false, false, AblationTarget.ZERO, false, 0, false, null,
                 false, false, Positions.ALL, 42);
         List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
         // h0.e1 = 3 - 0.5 * 2 = 2 -> (0.2 + 0.3) / 2 = 0.25, so 1 - 0.25 / 0.3 = 16.7% of the baseline removed
@@ -86,7 +86,7 @@ class SteeringTest {
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}), Map.of());
         // the stand-in evaluator's activation sits at position 0
         for (var at : List.of(new Positions(0, 1), Positions.from(1))) {
-            SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {1.5}, false, true, false, false, false, null,
+            SteeringPlan plan = new SteeringPlan(List.of(H0), new double[] {1.5}, false, true, false, AblationTarget.ZERO, false, 0, false, null,
                     false, false, at, 42);
             List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
             boolean acts = at.contains(0);
@@ -102,7 +102,7 @@ class SteeringTest {
         // baseline at H0 projects to 1 on e1; ablating to it leaves h0.e1 = 1 -> (0.1 + 0.3) / 2 = 0.2
         Directions d = new Directions(Map.of(H0, new float[] {2, 0, 0}, H1, new float[] {0, 5, 0}),
                 Map.of(H0, new float[] {1, 7, 0}, H1, new float[] {9, 2, 0}), Map.of());
-        SteeringPlan plan = new SteeringPlan(List.of(H0, H1), null, false, true, true, true, false, null,
+        SteeringPlan plan = new SteeringPlan(List.of(H0, H1), null, false, true, true, AblationTarget.BASELINE, false, 0, false, null,
                 false, false, Positions.ALL, 42);
         List<SteeringResult> rs = Steering.run(d, plan, probeEvaluator(new ArrayList<>()), null, null);
         assertEquals(0.2, find(rs, "mean-ablate", "misalignment", H0).outcome().misalignedRate(), 1e-9);
@@ -232,7 +232,7 @@ class SteeringTest {
         float[] before = w.layers()[2].down().lora.b().data.clone();
         Directions d = new Directions(Map.of(H0, new float[Tiny.WIDTH]), Map.of());
         d.byHook().get(H0)[3] = 1;
-        SteeringPlan plan = new SteeringPlan(List.of(H0), null, false, false, false, false, true, null, true, false, Positions.ALL, 1);
+        SteeringPlan plan = new SteeringPlan(List.of(H0), null, false, false, false, AblationTarget.ZERO, false, 0, true, null, true, false, Positions.ALL, 1);
         List<float[]> during = new ArrayList<>();
         Steering.run(d, plan, hooks -> {
             during.add(w.layers()[2].down().lora.b().data.clone());
