@@ -74,4 +74,38 @@ class SteerCommandTest {
         assertNotEquals(0, empty.code());
         assertTrue(empty.err().contains("--from-position/--to-position: positions [0, 0)"), empty.err());
     }
+
+    @Test
+    void toModelPatchesFromTheBaseAndSavesTheDifference() throws Exception {
+        Path base = TinyModel.write(dir.resolve("base"));
+        Weights w = ModelLoader.load(base);
+        LoraConfig c = new LoraConfig(2, 4, false, 0, new LoraConfig.TargetModules.Names(List.of("down_proj")),
+                null, null, null, null, base.toString(), "CAUSAL_LM");
+        Lora.attach(w, c, 1);
+        SplittableRandom rng = new SplittableRandom(3);
+        for (Tensor t : Lora.tensors(w)) for (int i = 0; i < t.data.length; i++) t.data[i] = (float) rng.nextGaussian();
+        Path adapter = dir.resolve("adapter");
+        Lora.save(w, c, adapter);
+        Path json = dir.resolve("steer.json"), diff = dir.resolve("diff.safetensors");
+        var ok = EvalCommandTest.agar("steer", "--model", base.toString(), "--adapter", adapter.toString(), "--to-model",
+                base.toString(), "--patch", "--patch-rank", "1", "--layers", "0", "--save-difference", diff.toString(),
+                "--samples", "1", "--max-new-tokens", "3", "--json", json.toString());
+        assertEquals(0, ok.code(), ok.err());
+        List<String> rows = new java.util.ArrayList<>();
+        for (JsonNode r : new ObjectMapper().readTree(json.toFile()))
+            rows.add(r.path("intervention").asText() + " " + r.path("direction").asText() + " " + r.path("where").asText().replaceAll("@0-\\d+", "@P"));
+        String h = HookNames.residPost(0);
+        assertEquals(List.of("none - -", "patch - " + h + " @P", "patch - all @P", "patch-rank-1 difference " + h + " @P",
+                "patch-rank-1 difference all @P", "patch-rank-1 random " + h + " @P", "patch-rank-1 random all @P"), rows);
+        Directions d = Directions.load(diff);
+        assertEquals("difference-from-model", d.metadata().get("kind"));
+        assertEquals(List.of(h), List.copyOf(d.byHook().keySet()));
+
+        var noModel = EvalCommandTest.agar("steer", "--model", base.toString(), "--patch");
+        assertNotEquals(0, noModel.code());
+        assertTrue(noModel.err().contains("need --to-model DIR"), noModel.err());
+        var nothing = EvalCommandTest.agar("steer", "--model", base.toString(), "--ablate");
+        assertNotEquals(0, nothing.code());
+        assertTrue(nothing.err().contains("--directions FILE is needed"), nothing.err());
+    }
 }
