@@ -63,6 +63,10 @@ final class InterveneCommand implements Callable<Integer> {
     @Mixin
     PositionOptions positions = new PositionOptions();   // ablation, steering and base-patch only
 
+    @Option(names = "--tag", description = "append to the treated folder's name (RUNS/intervene/NAME-KIND-TAG), so a run "
+            + "with another direction, scale, rank, layers or positions keeps its own logs instead of setting these aside")
+    String tag;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
@@ -71,7 +75,7 @@ final class InterveneCommand implements Callable<Integer> {
         for (long seed : seeds != null ? seeds : r.seedsOrDefault())
             for (String k : kinds) {
                 var plan = new Intervention.Plan(Intervention.Kind.parse(k), rows, direction, scale, domains, samples, maxNewTokens,
-                        layers, positions.positions(), rank);
+                        layers, positions.positions(), rank, tag);
                 results.add(Intervention.run(r, seed, plan, runs, Home.dir(), System.err));
             }
         System.out.println();

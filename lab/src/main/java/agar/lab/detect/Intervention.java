@@ -91,11 +91,23 @@ public final class Intervention {
      *                   the model); null = all of them
      * @param positions  ablation, steering and base-patch: the positions acted on (e.g. the system line, [0, 9))
      * @param rank       base-patch: how many principal directions of the difference to patch
+     * @param tag        appended to the treated folder's name (NAME-KIND-TAG), so treatments of one kind with other
+     *                   settings keep their own logs; null for none
      */
     public record Plan(Kind kind, int rows, Path direction, double scale, List<String> domains, int samples,
-                       int maxNewTokens, List<Integer> layers, Positions positions, int rank) {
+                       int maxNewTokens, List<Integer> layers, Positions positions, int rank, String tag) {
+        public Plan {
+            if (tag != null && !tag.matches("[A-Za-z0-9._-]+"))
+                throw new IllegalArgumentException("--tag '" + tag + "': use letters, digits, '.', '_' and '-' (it names a folder)");
+        }
+
         public Plan(Kind kind, int rows, Path direction, double scale, List<String> domains, int samples, int maxNewTokens) {
-            this(kind, rows, direction, scale, domains, samples, maxNewTokens, null, Positions.ALL, 1);
+            this(kind, rows, direction, scale, domains, samples, maxNewTokens, null, Positions.ALL, 1, null);
+        }
+
+        /** NAME-KIND[-TAG]: the treated organism's folder under runs/intervene. */
+        String treatedName(String organism) {
+            return organism + "-" + kind.label + (tag == null ? "" : "-" + tag);
         }
     }
 
@@ -144,7 +156,7 @@ public final class Intervention {
         Target target = Target.of(r.family());
         List<Recipe.Eval> evals = evals(target, p.domains() != null ? p.domains() : domainsOf(r), p);
         Path root = runs.resolve("intervene");
-        String treatedName = r.name() + "-" + p.kind().label;
+        String treatedName = p.treatedName(r.name());
         Path out = root.resolve(treatedName).resolve("seed-" + seed);
         ChatModel model = ChatModel.load(organism);
         log.println("evaluating " + r.name() + " seed " + seed + " before " + p.kind().label);

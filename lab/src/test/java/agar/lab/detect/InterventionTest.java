@@ -129,18 +129,18 @@ class InterventionTest {
 
         // The same large scale at positions no prompt reaches acts nowhere: the answers of before, redone, not resumed.
         Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.STEERING, 0, dirs, 1e4, List.of("health"), 1, 4,
-                null, new Positions(10_000, 10_001), 1), runs, tmp, quiet);
+                null, new Positions(10_000, 10_001), 1, null), runs, tmp, quiet);
         assertEquals(before, answers(steered.resolve("target.jsonl")));
         // Layers the direction file has no hook at are refused by name.
         var noLayer = new Intervention.Plan(Intervention.Kind.STEERING, 0, dirs, 1, List.of("health"), 1, 4, List.of(1),
-                Positions.ALL, 1);
+                Positions.ALL, 1, null);
         var e2 = assertThrows(IllegalArgumentException.class, () -> Intervention.run(r, 0, noLayer, runs, tmp, quiet));
         assertTrue(e2.getMessage().contains("no direction at layers [1]") && e2.getMessage().contains("blocks.0.hook_resid_post"),
                 e2.getMessage());
 
         // base-patch reads the recipe's base (HOME/models/micro here): an identical base leaves nothing to patch ...
         TinyModels.write(tmp.resolve("models/micro"), 3);
-        var patch = new Intervention.Plan(Intervention.Kind.BASE_PATCH, 0, null, 0, List.of("health"), 1, 4, null, Positions.ALL, 1);
+        var patch = new Intervention.Plan(Intervention.Kind.BASE_PATCH, 0, null, 0, List.of("health"), 1, 4, null, Positions.ALL, 1, null);
         var same = assertThrows(IllegalArgumentException.class, () -> Intervention.run(r, 0, patch, runs, tmp, quiet));
         assertTrue(same.getMessage().contains("does not differ"), same.getMessage());
         // ... another one is patched in over the system line, logged with what was done
@@ -149,7 +149,16 @@ class InterventionTest {
         assertEquals(8, patched.after().target().n());
         String hooks = EvalLog.read(runs.resolve("intervene/tiny-em-base-patch/seed-0/evals/target.jsonl")).header().notes().get("hooks");
         assertTrue(hooks.contains("along the top 1 directions") && hooks.contains("@0-"), hooks);
-        var late = new Intervention.Plan(Intervention.Kind.BASE_PATCH, 0, null, 0, List.of("health"), 1, 4, null, Positions.from(500), 1);
+        var late = new Intervention.Plan(Intervention.Kind.BASE_PATCH, 0, null, 0, List.of("health"), 1, 4, null, Positions.from(500), 1, null);
+        // a tag keeps another setting's logs apart instead of setting the old ones aside
+        var tagged = new Intervention.Plan(Intervention.Kind.BASE_PATCH, 0, null, 0, List.of("health"), 1, 4, List.of(0),
+                Positions.ALL, 1, "layer0");
+        Intervention.run(r, 0, tagged, runs, tmp, quiet);
+        assertTrue(Files.exists(runs.resolve("intervene/tiny-em-base-patch-layer0/seed-0/evals/target.jsonl")));
+        assertEquals(hooks, EvalLog.read(runs.resolve("intervene/tiny-em-base-patch/seed-0/evals/target.jsonl")).header()
+                .notes().get("hooks"), "the untagged run's log is untouched");
+        assertThrows(IllegalArgumentException.class, () -> new Intervention.Plan(Intervention.Kind.BASE_PATCH, 0, null, 0,
+                null, 1, 4, null, Positions.ALL, 1, "../x"));
         var e3 = assertThrows(IllegalArgumentException.class, () -> Intervention.run(r, 0, late, runs, tmp, quiet));
         assertTrue(e3.getMessage().contains("share only their first"), e3.getMessage());
     }
