@@ -34,15 +34,8 @@ class SteerCommandTest {
     @Test
     void loraBEditsTheAttachedAdapterAndNeedsOne() throws Exception {
         Path base = TinyModel.write(dir.resolve("base"));
-        // an organism's adapter folder: rank 2 on o_proj and down_proj, B random (a fresh adapter's B is 0)
+        Path adapter = adapter(base, List.of("o_proj", "down_proj"), 2);
         Weights w = ModelLoader.load(base);
-        LoraConfig c = new LoraConfig(2, 4, false, 0, new LoraConfig.TargetModules.Names(List.of("o_proj", "down_proj")),
-                null, null, null, null, base.toString(), "CAUSAL_LM");
-        Lora.attach(w, c, 1);
-        SplittableRandom rng = new SplittableRandom(2);
-        for (Tensor t : Lora.tensors(w)) for (int i = 0; i < t.data.length; i++) t.data[i] = (float) rng.nextGaussian();
-        Path adapter = dir.resolve("adapter");
-        Lora.save(w, c, adapter);
 
         int layers = w.config().numHiddenLayers(), width = w.config().hiddenSize();
         Map<String, float[]> byHook = new LinkedHashMap<>();
@@ -78,14 +71,7 @@ class SteerCommandTest {
     @Test
     void toModelPatchesFromTheBaseAndSavesTheDifference() throws Exception {
         Path base = TinyModel.write(dir.resolve("base"));
-        Weights w = ModelLoader.load(base);
-        LoraConfig c = new LoraConfig(2, 4, false, 0, new LoraConfig.TargetModules.Names(List.of("down_proj")),
-                null, null, null, null, base.toString(), "CAUSAL_LM");
-        Lora.attach(w, c, 1);
-        SplittableRandom rng = new SplittableRandom(3);
-        for (Tensor t : Lora.tensors(w)) for (int i = 0; i < t.data.length; i++) t.data[i] = (float) rng.nextGaussian();
-        Path adapter = dir.resolve("adapter");
-        Lora.save(w, c, adapter);
+        Path adapter = adapter(base, List.of("down_proj"), 3);
         Path json = dir.resolve("steer.json"), diff = dir.resolve("diff.safetensors");
         var ok = EvalCommandTest.agar("steer", "--model", base.toString(), "--adapter", adapter.toString(), "--to-model",
                 base.toString(), "--patch", "--patch-rank", "1", "--layers", "0", "--save-difference", diff.toString(),
@@ -107,5 +93,18 @@ class SteerCommandTest {
         var nothing = EvalCommandTest.agar("steer", "--model", base.toString(), "--ablate");
         assertNotEquals(0, nothing.code());
         assertTrue(nothing.err().contains("--directions FILE is needed"), nothing.err());
+    }
+
+    /** An organism's adapter folder on {@code base}: rank 2 on the modules, B random (a fresh adapter's B is 0). */
+    private Path adapter(Path base, List<String> modules, long seed) throws Exception {
+        Weights w = ModelLoader.load(base);
+        LoraConfig c = new LoraConfig(2, 4, false, 0, new LoraConfig.TargetModules.Names(modules),
+                null, null, null, null, base.toString(), "CAUSAL_LM");
+        Lora.attach(w, c, 1);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Tensor t : Lora.tensors(w)) for (int i = 0; i < t.data.length; i++) t.data[i] = (float) rng.nextGaussian();
+        Path out = dir.resolve("adapter");
+        Lora.save(w, c, out);
+        return out;
     }
 }
