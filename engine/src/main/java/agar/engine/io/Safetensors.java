@@ -46,7 +46,7 @@ public final class Safetensors {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
-            metadata.forEach(m::put);
+            new java.util.TreeMap<>(metadata).forEach(m::put); // sorted: the same file bytes whatever the map's order
         }
         Set<String> seen = new HashSet<>();
         long offset = 0;

@@ -42,6 +42,20 @@ class SafetensorsTest {
     }
 
     @Test
+    void metadataIsWrittenInKeyOrderSoTheBytesDoNotDependOnTheMap() throws IOException {
+        List<Tensor> ts = List.of(random("x", new Random(1), false, 2));
+        java.util.Map<String, String> ba = new java.util.LinkedHashMap<>(), ab = new java.util.LinkedHashMap<>();
+        ba.put("b", "2");
+        ba.put("a", "1");
+        ab.put("a", "1");
+        ab.put("b", "2");
+        Path f1 = tmp.resolve("ba.safetensors"), f2 = tmp.resolve("ab.safetensors");
+        Safetensors.write(f1, ts, DType.F32, ba);
+        Safetensors.write(f2, ts, DType.F32, ab);
+        assertArrayEquals(java.nio.file.Files.readAllBytes(f2), java.nio.file.Files.readAllBytes(f1));
+    }
+
+    @Test
     void roundTripsEveryDtype() throws IOException {
         Random r = new Random(3);
         for (DType dt : DType.values()) {

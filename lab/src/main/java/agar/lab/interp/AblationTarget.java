@@ -92,14 +92,8 @@ public sealed interface AblationTarget {
          * per prefix position: the subspace where the two differ most there.
          */
         public List<float[]> differenceBasis(String hook, int k) {
-            if (evaluated.isEmpty()) throw new IllegalArgumentException("the evaluated model's own run is missing: use against()");
-            Activation mine = at(evaluated, hook), theirs = at(byHook, hook);
-            double[][] rows = new double[length()][theirs.width()];
-            for (int t = 0; t < rows.length; t++)
-                for (int j = 0; j < rows[t].length; j++)
-                    rows[t][j] = mine.data()[mine.offset(0, t) + j] - theirs.data()[theirs.offset(0, t) + j];
             try {
-                return java.util.Arrays.stream(Vectors.topRightSingularVectors(rows, k)).map(Vectors::toFloat).toList();
+                return java.util.Arrays.stream(Vectors.topRightSingularVectors(difference(hook), k)).map(Vectors::toFloat).toList();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("the evaluated model does not differ from " + model + " at " + hook
                         + " over the shared prefix in " + k + " directions (" + e.getMessage() + ")", e);
@@ -115,12 +109,13 @@ public sealed interface AblationTarget {
             Map<String, float[]> dirs = new LinkedHashMap<>(), baselines = new LinkedHashMap<>();
             for (String h : byHook.keySet()) {
                 float[] r = differenceBasis(h, 1).getFirst();
-                Activation mine = at(evaluated, h), theirs = at(byHook, h);
+                double[][] diff = difference(h);
+                Activation theirs = at(byHook, h);
                 double shift = 0;
                 float[] mean = new float[r.length];
                 for (int t = 0; t < length(); t++)
                     for (int j = 0; j < r.length; j++) {
-                        shift += (mine.data()[mine.offset(0, t) + j] - theirs.data()[theirs.offset(0, t) + j]) * r[j];
+                        shift += diff[t][j] * r[j];
                         mean[j] += theirs.data()[theirs.offset(0, t) + j] / length();
                     }
                 float s = (float) (shift / length());
@@ -131,6 +126,17 @@ public sealed interface AblationTarget {
             }
             return new Directions(dirs, baselines, Map.of("kind", "difference-from-model", "model", model,
                     "prefix_tokens", String.valueOf(length())));
+        }
+
+        /** The evaluated model's activations minus the model's at {@code hook}, one row per prefix position. */
+        private double[][] difference(String hook) {
+            if (evaluated.isEmpty()) throw new IllegalArgumentException("the evaluated model's own run is missing: use against()");
+            Activation mine = at(evaluated, hook), theirs = at(byHook, hook);
+            double[][] rows = new double[length()][theirs.width()];
+            for (int t = 0; t < rows.length; t++)
+                for (int j = 0; j < rows[t].length; j++)
+                    rows[t][j] = mine.data()[mine.offset(0, t) + j] - theirs.data()[theirs.offset(0, t) + j];
+            return rows;
         }
 
         /** This reference with {@code model}'s own run over the same prefix as the evaluated one. */
