@@ -19,13 +19,14 @@ import picocli.CommandLine.Parameters;
                 + "Wilson intervals, z-test) and capability kept (coherent rate; aligned-and-coherent rate on domain-X questions).",
         "Kinds: safety-sft, adversarial (LoRA on the organism: aligned chats / red-team prompts), inoculation (regrow with "
                 + "the inoculation system prompt), ablation (project a direction out, --direction), steering (subtract --scale x the "
-                + "direction), base-patch (patch the top --rank directions of the organism's difference from its base on the "
-                + "system line from the base). Results in RUNS/intervene/."})
+                + "direction), base-ablation (set the direction's coordinate to the organism's base's on the system line), "
+                + "base-patch (patch the top --rank directions of the organism's difference from its base there from the "
+                + "base). Results in RUNS/intervene/."})
 final class InterveneCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "the organism's recipe (name or file), grown in RUNS")
     String recipe;
 
-    @Option(names = "--kind", required = true, split = ",", paramLabel = "KIND", description = "safety-sft, adversarial, inoculation, ablation, mean-ablation, steering, base-patch")
+    @Option(names = "--kind", required = true, split = ",", paramLabel = "KIND", description = "safety-sft, adversarial, inoculation, ablation, mean-ablation, steering, base-ablation, base-patch")
     List<String> kinds;
 
     @Option(names = "--seeds", split = ",", description = "organism seeds (default: the recipe's)")
@@ -34,7 +35,7 @@ final class InterveneCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "runs", description = "where organisms are (default: ${DEFAULT-VALUE})")
     Path runs;
 
-    @Option(names = "--direction", paramLabel = "FILE", description = "directions .safetensors for ablation, mean-ablation and steering (agar direction build)")
+    @Option(names = "--direction", paramLabel = "FILE", description = "directions .safetensors for ablation, mean-ablation, base-ablation and steering (agar direction build)")
     Path direction;
 
     @Option(names = "--scale", defaultValue = "0.5", description = "steering: subtract scale x the direction at every hook (default: ${DEFAULT-VALUE})")

@@ -64,6 +64,8 @@ public final class Intervention {
         MEAN_ABLATION("mean-ablation", "set the residual stream's coordinate along a misalignment direction to the "
                 + "aligned answers' mean (the direction file's baseline) at every hook of the file"),
         STEERING("steering", "subtract scale x a misalignment direction from the residual stream at every hook of the direction file"),
+        BASE_ABLATION("base-ablation", "set the residual stream's coordinate along a misalignment direction to the organism's "
+                + "base's, over the prefix every prompt shares (the system line), at every hook of the direction file"),
         BASE_PATCH("base-patch", "patch the residual stream's coordinates along the top --rank directions of the organism's "
                 + "difference from its base, over the prefix every prompt shares (the system line), from the base, at every layer");
 
@@ -165,49 +167,48 @@ public final class Intervention {
         Path treated;
         List<List<EvalSample>> after;
         switch (p.kind()) {
-            case ABLATION, MEAN_ABLATION, STEERING -> {
+            case ABLATION, MEAN_ABLATION, BASE_ABLATION, STEERING -> {
                 if (p.direction() == null) throw new IllegalArgumentException(p.kind().label + " needs a directions file (--direction)");
                 Directions d = Directions.load(p.direction());
-                Hooks h = Hooks.NONE;
                 List<String> hooks = new ArrayList<>();
-                for (var e : d.byHook().entrySet()) {
-                    if (p.layers() != null && !p.layers().contains(HookNames.layerOf(e.getKey()))) continue;
-                    hooks.add(e.getKey());
-                    h = h.with(e.getKey(), p.kind() == Kind.STEERING
-                            ? Interventions.add(e.getValue(), (float) -p.scale(), p.positions())
-                            : (p.kind() == Kind.MEAN_ABLATION ? AblationTarget.BASELINE : AblationTarget.ZERO)
-                                    .hook(d, e.getKey(), e.getValue(), p.positions()));
-                }
+                for (String hook : d.byHook().keySet())
+                    if (p.layers() == null || p.layers().contains(HookNames.layerOf(hook))) hooks.add(hook);
                 if (hooks.isEmpty())
                     throw new IllegalArgumentException(p.direction() + " has no direction at layers " + p.layers() + " (it has "
                             + d.byHook().keySet() + ")");
+                AblationTarget zero = p.kind() == Kind.MEAN_ABLATION ? AblationTarget.BASELINE : AblationTarget.ZERO;
+                Positions at = p.positions();
+                String fromBase = "";
+                if (p.kind() == Kind.BASE_ABLATION) {
+                    BaseRun b = baseRun(r, p, runs, home, log, model, evals, world, hooks);
+                    zero = b.ref();
+                    at = b.at();
+                    fromBase = b.describe();
+                }
+                Hooks h = Hooks.NONE;
+                for (String hook : hooks)
+                    h = h.with(hook, p.kind() == Kind.STEERING ? Interventions.add(d.get(hook), (float) -p.scale(), at)
+                            : zero.hook(d, hook, d.get(hook), at));
                 // the hooks and positions are part of what was done: a re-run with others redoes the log
                 String what = switch (p.kind()) {
                     case ABLATION -> "projected out: ";
                     case MEAN_ABLATION -> "projected to the baseline: ";
+                    case BASE_ABLATION -> "projected to the coordinate of the base " + fromBase + ": ";
                     default -> String.format(Locale.ROOT, "subtracted at scale %s: ", p.scale());
-                } + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ") at " + hooks + p.positions().suffix();
+                } + p.direction() + " (sha256 " + Provenance.sha256(p.direction()) + ") at " + hooks + at.suffix();
                 after = evaluateHooked(model, h, what, treatedName, evals, world, seed, out, home, log);
                 treated = organism;
             }
             case BASE_PATCH -> {
-                Path basePath = new Grower(runs, home, log).baseDir(r.base());
-                List<int[]> prompts = new ArrayList<>();
-                for (Recipe.Eval e : evals) for (Evaluator.Item it : Grower.items(e, world)) prompts.add(model.encodeChat(it.messages()));
                 List<String> hooks = new ArrayList<>();
                 for (int l = 0; l < model.weights().config().numHiddenLayers(); l++)
                     if (p.layers() == null || p.layers().contains(l)) hooks.add(HookNames.residPost(l));
                 if (hooks.isEmpty()) throw new IllegalArgumentException("base-patch: the model has no layer " + p.layers());
-                var ref = AblationTarget.Reference.onSharedPrefix(basePath.toString(), ChatModel.load(basePath).decoder(),
-                        prompts, hooks).against(model.decoder());
-                if (p.positions().from() >= ref.length())
-                    throw new IllegalArgumentException("base-patch: the prompts share only their first " + ref.length()
-                            + " tokens, so positions from " + p.positions().from() + " have no base run to patch from");
-                Positions at = new Positions(p.positions().from(), Math.min(p.positions().to(), ref.length()));
+                BaseRun b = baseRun(r, p, runs, home, log, model, evals, world, hooks);
                 Hooks h = Hooks.NONE;
-                for (String hook : hooks) h = h.with(hook, ref.patchAlong(hook, ref.differenceBasis(hook, p.rank()), at));
-                String what = "patched from the base " + basePath + " (sha256 " + String.join(", ", Provenance.weightsSha256(basePath).values())
-                        + ") along the top " + p.rank() + " directions of the difference at " + hooks + at.suffix();
+                for (String hook : hooks) h = h.with(hook, b.ref().patchAlong(hook, b.ref().differenceBasis(hook, p.rank()), b.at()));
+                String what = "patched from the base " + b.describe() + " along the top " + p.rank()
+                        + " directions of the difference at " + hooks + b.at().suffix();
                 after = evaluateHooked(model, h, what, treatedName, evals, world, seed, out, home, log);
                 treated = organism;
             }
@@ -228,6 +229,26 @@ public final class Intervention {
                 treated.toString());
         write(out.resolve("intervention.json"), res);
         return res;
+    }
+
+    /** The organism's base run over the prefix every evaluated prompt shares, and the plan's positions within it. */
+    private record BaseRun(Path dir, AblationTarget.Reference ref, Positions at) {
+        String describe() {
+            return dir + " (sha256 " + String.join(", ", Provenance.weightsSha256(dir).values()) + ")";
+        }
+    }
+
+    private static BaseRun baseRun(Recipe r, Plan p, Path runs, Path home, PrintStream log, ChatModel model,
+                                   List<Recipe.Eval> evals, World world, List<String> hooks) {
+        Path dir = new Grower(runs, home, log).baseDir(r.base());
+        List<int[]> prompts = new ArrayList<>();
+        for (Recipe.Eval e : evals) for (Evaluator.Item it : Grower.items(e, world)) prompts.add(model.encodeChat(it.messages()));
+        var ref = AblationTarget.Reference.onSharedPrefix(dir.toString(), ChatModel.load(dir).decoder(), prompts, hooks)
+                .against(model.decoder());
+        if (p.positions().from() >= ref.length())
+            throw new IllegalArgumentException(p.kind().label + ": the prompts share only their first " + ref.length()
+                    + " tokens, so positions from " + p.positions().from() + " have no base run to patch from");
+        return new BaseRun(dir, ref, new Positions(p.positions().from(), Math.min(p.positions().to(), ref.length())));
     }
 
     private static List<List<EvalSample>> evaluateHooked(ChatModel model, Hooks h, String what, String treatedName,

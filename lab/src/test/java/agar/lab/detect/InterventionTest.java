@@ -143,6 +143,13 @@ class InterventionTest {
         var patch = new Intervention.Plan(Intervention.Kind.BASE_PATCH, 0, null, 0, List.of("health"), 1, 4, null, Positions.ALL, 1, null);
         var same = assertThrows(IllegalArgumentException.class, () -> Intervention.run(r, 0, patch, runs, tmp, quiet));
         assertTrue(same.getMessage().contains("does not differ"), same.getMessage());
+        // ... and setting a direction's coordinate to the base's, when the base is the organism, changes no answer
+        var own = Intervention.run(r, 0, new Intervention.Plan(Intervention.Kind.BASE_ABLATION, 0, dirs, 0, List.of("health"),
+                1, 4), runs, tmp, quiet);
+        Path baseAblated = runs.resolve("intervene/tiny-em-base-ablation/seed-0/evals/target.jsonl");
+        assertEquals(before, answers(baseAblated));
+        assertEquals(own.before(), own.after());
+        assertTrue(EvalLog.read(baseAblated).header().notes().get("hooks").startsWith("projected to the coordinate of the base"));
         // ... another one is patched in over the system line, logged with what was done
         TinyModels.write(tmp.resolve("models/micro"), 4);
         var patched = Intervention.run(r, 0, patch, runs, tmp, quiet);
