@@ -143,8 +143,8 @@ public final class SteerCommand implements Callable<Integer> {
             AblationTarget target = toMean ? AblationTarget.BASELINE : AblationTarget.ZERO;
             Positions at = positions.positions();
             if (toModel != null) {
-                var r = reference(w, eval, hooks, at);
-                at = new Positions(at.from(), Math.min(at.to(), r.length())); // so results say where it acted
+                var r = reference(w, eval, hooks);
+                at = r.within(at);
                 target = r;
                 if (saveDifference != null) {
                     r.differenceDirections().save(saveDifference);
@@ -163,16 +163,13 @@ public final class SteerCommand implements Callable<Integer> {
     }
 
     /** --to-model's run over the prompts' shared prefix, with the evaluated model's own for the difference. */
-    private AblationTarget.Reference reference(Weights w, OracleEvaluator eval, List<String> hooks, Positions at) {
+    private AblationTarget.Reference reference(Weights w, OracleEvaluator eval, List<String> hooks) {
         Weights ref = ModelLoader.load(toModel);
         if (ref.config().hiddenSize() != w.config().hiddenSize())
             throw new IllegalArgumentException("--to-model " + toModel + " has hidden size " + ref.config().hiddenSize()
                     + ", --model " + model + " " + w.config().hiddenSize());
         var r = AblationTarget.Reference.onSharedPrefix(toModel.toString(), new Decoder(ref), eval.prompts(), hooks)
                 .against(eval.decoder());
-        if (at.from() >= r.length())
-            throw new IllegalArgumentException("--from-position " + at.from() + ": the prompts share only their first "
-                    + r.length() + " tokens, so --to-model acts on positions 0-" + (r.length() - 1));
         System.err.printf("--to-model: %s's activations on the %d tokens every prompt begins with%n", toModel, r.length());
         return r;
     }

@@ -245,10 +245,7 @@ public final class Intervention {
         for (Recipe.Eval e : evals) for (Evaluator.Item it : Grower.items(e, world)) prompts.add(model.encodeChat(it.messages()));
         var ref = AblationTarget.Reference.onSharedPrefix(dir.toString(), ChatModel.load(dir).decoder(), prompts, hooks)
                 .against(model.decoder());
-        if (p.positions().from() >= ref.length())
-            throw new IllegalArgumentException(p.kind().label + ": the prompts share only their first " + ref.length()
-                    + " tokens, so positions from " + p.positions().from() + " have no base run to patch from");
-        return new BaseRun(dir, ref, new Positions(p.positions().from(), Math.min(p.positions().to(), ref.length())));
+        return new BaseRun(dir, ref, ref.within(p.positions()));
     }
 
     private static List<List<EvalSample>> evaluateHooked(ChatModel model, Hooks h, String what, String treatedName,

@@ -72,6 +72,14 @@ public sealed interface AblationTarget {
             return prefix.length;
         }
 
+        /** {@code at} cut to the prefix, so results say where the reference acted; refused if it starts past it. */
+        public Positions within(Positions at) {
+            if (at.from() >= length())
+                throw new IllegalArgumentException("positions from " + at.from() + ": the prompts share only their first "
+                        + length() + " tokens, so " + model + " has no run there to patch from");
+            return new Positions(at.from(), Math.min(at.to(), length()));
+        }
+
         public Hook hook(Directions dirs, String hook, float[] dir, Positions at) {
             return Interventions.projectTo(dir, at(byHook, hook), at);
         }

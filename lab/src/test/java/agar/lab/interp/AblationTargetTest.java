@@ -28,6 +28,9 @@ class AblationTargetTest {
     void theReferenceIsTheOtherModelOnThePrefixEveryPromptShares() {
         var ref = AblationTarget.Reference.onSharedPrefix("base", base, prompts, List.of(H0, H1));
         assertEquals(2, ref.length()); // 5, 6: the third prompt parts there
+        assertEquals(new Positions(1, 2), ref.within(Positions.from(1)), "cut to the prefix");
+        assertEquals(new Positions(0, 1), ref.within(new Positions(0, 1)));
+        assertThrows(IllegalArgumentException.class, () -> ref.within(Positions.from(2)), "no reference past the prefix");
         // causal attention: the base's first two positions of a whole prompt are the reference
         for (String h : List.of(H0, H1)) {
             float[] whole = SteeringTest.capture(base, new int[][] {prompts.getFirst()}, h);
