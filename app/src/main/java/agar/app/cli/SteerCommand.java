@@ -38,7 +38,7 @@ public final class SteerCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--directions", paramLabel = "FILE", description = "directions .safetensors (needed by all but "
-            + "--patch and --patch-rank)")
+            + "--patch, --patch-rank and --save-difference)")
     Path directions;
 
     @Mixin

@@ -21,10 +21,7 @@ public record DefectionProbe(String hook, float[] direction) {
         if (yes.length == 0 || no.length == 0)
             throw new IllegalArgumentException("a defection probe needs yes and no examples; got " + yes.length
                     + " and " + no.length);
-        double[] d = Vectors.meanDifference(yes, no);
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
-        return new DefectionProbe(hook, f);
+        return new DefectionProbe(hook, Vectors.toFloat(Vectors.meanDifference(yes, no)));
     }
 
     /** Fits at each hook from the last-token activations of the contrast pairs (one forward pass for all hooks). */
